@@ -1,0 +1,7 @@
+//! layerlab's core: everything both faces share. Pure: no I/O, no clock, no
+//! randomness, no threads, so it gives the same results on wasm32 and natively.
+
+pub mod dockerfile;
+
+#[cfg(target_arch = "wasm32")]
+pub mod web;
