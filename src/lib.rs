@@ -3,5 +3,7 @@
 
 pub mod dockerfile;
 
+#[cfg(not(target_arch = "wasm32"))]
+pub mod cli;
 #[cfg(target_arch = "wasm32")]
 pub mod web;

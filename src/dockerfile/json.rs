@@ -242,14 +242,13 @@ impl JsonParser<'_> {
                         if (0xD800..0xDC00).contains(&u) {
                             // A high surrogate pairs only with an immediately following low one.
                             let save = self.pos;
-                            if self.eat(b"\\u").is_some() {
-                                if let Some(lo) = self.hex4() {
-                                    if (0xDC00..0xE000).contains(&lo) {
-                                        let c = 0x10000 + ((u - 0xD800) << 10) + (lo - 0xDC00);
-                                        out.push(char::from_u32(c).unwrap_or('\u{FFFD}'));
-                                        continue;
-                                    }
-                                }
+                            if self.eat(b"\\u").is_some()
+                                && let Some(lo) = self.hex4()
+                                && (0xDC00..0xE000).contains(&lo)
+                            {
+                                let c = 0x10000 + ((u - 0xD800) << 10) + (lo - 0xDC00);
+                                out.push(char::from_u32(c).unwrap_or('\u{FFFD}'));
+                                continue;
                             }
                             self.pos = save;
                             out.push('\u{FFFD}');

@@ -47,3 +47,29 @@ impl Diagnostic {
         }
     }
 }
+
+/// Everything the editor and `layerlab lint` show for a source: the parse, the
+/// typed stages (expanded with no build args), and all diagnostics in source order.
+pub struct Analysis {
+    pub ast: Ast,
+    pub dockerfile: instructions::Dockerfile,
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+pub fn analyze(src: &str) -> Analysis {
+    let ast = parse(src);
+    let mut dockerfile = instructions::parse_dockerfile(&ast);
+    instructions::expand_dockerfile(&mut dockerfile, &Default::default(), ast.escape_token);
+    let mut diagnostics: Vec<Diagnostic> = ast
+        .diagnostics
+        .iter()
+        .chain(&dockerfile.diagnostics)
+        .cloned()
+        .collect();
+    diagnostics.sort_by_key(|d| (d.span.start, d.span.end));
+    Analysis {
+        ast,
+        dockerfile,
+        diagnostics,
+    }
+}

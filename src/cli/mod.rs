@@ -1,0 +1,153 @@
+//! The command-line face: argument parsing and printing over the core.
+
+use crate::dockerfile::{self, LineIndex, Severity, parser::MAX_SOURCE_BYTES};
+use anyhow::{Context, Result, bail};
+use clap::{Parser, Subcommand};
+use std::io::{Read, Write};
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+#[derive(Parser)]
+#[command(
+    name = "layerlab",
+    version,
+    about = "A Dockerfile playground: parse, lint and build images without a daemon"
+)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Parse a Dockerfile and print its syntax tree.
+    Parse {
+        /// Print BuildKit's `Node.Dump()` format.
+        #[arg(long, conflicts_with = "json")]
+        dump: bool,
+        /// Print the tree with byte spans as JSON.
+        #[arg(long)]
+        json: bool,
+        /// The Dockerfile ("-" reads standard input).
+        file: PathBuf,
+    },
+    /// Report problems in a Dockerfile as `file:line:col: message`.
+    Lint {
+        /// The Dockerfile ("-" reads standard input).
+        file: PathBuf,
+    },
+}
+
+pub fn main() -> ExitCode {
+    let cli = Cli::parse();
+    match run(cli) {
+        Ok(code) => code,
+        Err(e) => {
+            eprintln!("layerlab: {e:#}");
+            ExitCode::from(2)
+        }
+    }
+}
+
+fn run(cli: Cli) -> Result<ExitCode> {
+    match cli.command {
+        Command::Parse { dump, json, file } => {
+            let src = read_source(&file)?;
+            let ast = dockerfile::parse(&src);
+            let mut out = std::io::stdout().lock();
+            if json {
+                serde_json::to_writer_pretty(&mut out, &ast)?;
+                writeln!(out)?;
+                return Ok(exit_for(ast.first_error().is_some()));
+            }
+            // BuildKit's parser stops at its first error; so does the dump.
+            if let Some(e) = ast.first_error() {
+                let idx = LineIndex::new(&src);
+                let at = idx.line_col(e.span.start);
+                eprintln!("{}:{}:{}: {}", file.display(), at.line, at.col, e.message);
+                return Ok(ExitCode::from(1));
+            }
+            let _ = dump; // the dump is the default format
+            writeln!(out, "{}", ast.dump())?;
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Lint { file } => {
+            let src = read_source(&file)?;
+            let analysis = dockerfile::analyze(&src);
+            let idx = LineIndex::new(&src);
+            let mut out = std::io::stdout().lock();
+            let mut failed = false;
+            for d in &analysis.diagnostics {
+                let at = idx.line_col(d.span.start);
+                match d.severity {
+                    Severity::Error => {
+                        failed = true;
+                        writeln!(
+                            out,
+                            "{}:{}:{}: {}",
+                            file.display(),
+                            at.line,
+                            at.col,
+                            d.message
+                        )?;
+                    }
+                    Severity::Warning => writeln!(
+                        out,
+                        "{}:{}:{}: warning: {}",
+                        file.display(),
+                        at.line,
+                        at.col,
+                        d.message
+                    )?,
+                }
+            }
+            Ok(exit_for(failed))
+        }
+    }
+}
+
+fn exit_for(failed: bool) -> ExitCode {
+    if failed {
+        ExitCode::from(1)
+    } else {
+        ExitCode::SUCCESS
+    }
+}
+
+/// Reads a Dockerfile, refusing anything larger than the core accepts before
+/// reading it all. Invalid UTF-8 is replaced (BuildKit reads bytes; layerlab's
+/// core works on text), and said.
+fn read_source(path: &Path) -> Result<String> {
+    let limit = MAX_SOURCE_BYTES as u64;
+    let mut buf = Vec::new();
+    if path.as_os_str() == "-" {
+        std::io::stdin()
+            .lock()
+            .take(limit + 1)
+            .read_to_end(&mut buf)?;
+    } else {
+        let f =
+            std::fs::File::open(path).with_context(|| format!("cannot open {}", path.display()))?;
+        f.take(limit + 1)
+            .read_to_end(&mut buf)
+            .with_context(|| format!("cannot read {}", path.display()))?;
+    }
+    if buf.len() as u64 > limit {
+        bail!(
+            "{}: larger than {} bytes, the most layerlab reads from one Dockerfile",
+            path.display(),
+            MAX_SOURCE_BYTES
+        );
+    }
+    match String::from_utf8(buf) {
+        Ok(s) => Ok(s),
+        Err(e) => {
+            eprintln!(
+                "layerlab: {}: not valid UTF-8 at byte {}; invalid bytes are read as U+FFFD",
+                path.display(),
+                e.utf8_error().valid_up_to()
+            );
+            Ok(String::from_utf8_lossy(e.as_bytes()).into_owned())
+        }
+    }
+}
