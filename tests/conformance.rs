@@ -355,3 +355,37 @@ fn embedded_list_is_every_fixture() {
     assert_eq!(list("testfiles"), pos);
     assert_eq!(list("testfiles-negative"), neg);
 }
+
+/// FNV-1a, 64 bit: a dependency-free fingerprint of output bytes.
+fn fnv1a(bytes: &[u8]) -> u64 {
+    bytes.iter().fold(0xcbf2_9ce4_8422_2325, |h, b| {
+        (h ^ u64::from(*b)).wrapping_mul(0x0100_0000_01b3)
+    })
+}
+
+/// Same input, same bytes, on both targets: the full JSON (every span, the
+/// typed stages after expansion, every diagnostic) of every fixture hashes to
+/// the same value natively and in wasm32. When the output format changes on
+/// purpose, update the constant from the native run's message.
+#[test]
+fn output_is_identical_on_every_target() {
+    let mut all = Vec::new();
+    let inputs = POSITIVE
+        .iter()
+        .map(|p| p.1)
+        .chain(NEGATIVE.iter().map(|n| n.1))
+        .chain([LINE_FIXTURE]);
+    for src in inputs {
+        let a = layerlab::dockerfile::analyze(src);
+        all.extend(serde_json::to_vec(&a.ast).unwrap());
+        all.extend(serde_json::to_vec(&a.dockerfile).unwrap());
+        all.extend(serde_json::to_vec(&a.diagnostics).unwrap());
+    }
+    let got = fnv1a(&all);
+    assert_eq!(
+        got,
+        0x7682_8fe8_9eaf_1621,
+        "fingerprint of all output: {got:#018x} over {} bytes",
+        all.len()
+    );
+}

@@ -1,3 +1,4 @@
+#![cfg(not(target_arch = "wasm32"))]
 //! Every real-world Dockerfile in ../shared/corpus parses. The files that
 //! BuildKit itself would reject are listed, with the reason, in
 //! tests/corpus-rejected.txt; the test fails if that list and layerlab's

@@ -1,1 +1,13 @@
-//! The Yew playground (wasm32 only).
+//! The Yew playground (wasm32 only): a thin face over the core. State lives in
+//! one reducer (`state`); components render it; the CodeMirror editor is driven
+//! through the small JS glue in www/editor.js (`editor`).
+
+mod app;
+mod editor;
+pub mod problems;
+mod state;
+
+/// Mounts the playground on the page's body.
+pub fn start() {
+    yew::Renderer::<app::App>::new().render();
+}

@@ -1,0 +1,125 @@
+//! The page: header, editor, problems list.
+
+use super::editor::Editor;
+use super::problems::Problem;
+use super::state::{Action, EXAMPLE, Playground};
+use std::cell::RefCell;
+use std::rc::Rc;
+use web_sys::HtmlElement;
+use yew::prelude::*;
+
+#[function_component(App)]
+pub fn app() -> Html {
+    let state = use_reducer(|| Playground::new(EXAMPLE));
+    let host = use_node_ref();
+    let editor: Rc<RefCell<Option<Editor>>> = use_mut_ref(|| None);
+    let load_error = use_state(|| None::<String>);
+
+    {
+        let (host, editor, dispatch, load_error) = (
+            host.clone(),
+            editor.clone(),
+            state.dispatcher(),
+            load_error.clone(),
+        );
+        let initial = state.source.clone();
+        use_effect_with((), move |_| {
+            if let Some(el) = host.cast::<HtmlElement>() {
+                let on_change = move |text: String| dispatch.dispatch(Action::Edited(text));
+                match Editor::create(&el, &initial, on_change, || {}) {
+                    Ok(ed) => *editor.borrow_mut() = Some(ed),
+                    Err(e) => load_error.set(Some(format!("the editor could not start: {e:?}"))),
+                }
+            }
+        });
+    }
+    {
+        let editor = editor.clone();
+        use_effect_with(state.problems.clone(), move |problems| {
+            if let Some(ed) = editor.borrow().as_ref() {
+                ed.show(problems);
+            }
+        });
+    }
+
+    let focus = {
+        let editor = editor.clone();
+        Callback::from(move |offset: usize| {
+            if let Some(ed) = editor.borrow().as_ref() {
+                ed.focus_at(offset);
+            }
+        })
+    };
+
+    let errors = state.errors();
+    let warnings = state.problems.len() - errors;
+    let (status_class, status_text) = match (errors, warnings) {
+        (0, 0) => ("status ok", "no problems".to_string()),
+        (0, w) => ("status warn", plural(w, "warning")),
+        (e, _) => ("status bad", plural(e, "error")),
+    };
+
+    html! {
+        <div class="app">
+            <header class="bar">
+                <div class="brand">{"layer"}<span>{"lab"}</span></div>
+                <div class="tagline">{"Dockerfile playground — parsed as BuildKit parses it, in your browser"}</div>
+                <div class="spacer"></div>
+                <div class={status_class} data-testid="status">{status_text}</div>
+            </header>
+            if let Some(err) = &*load_error {
+                <div class="empty" role="alert">{err}</div>
+            }
+            <main class="workspace">
+                <section class="pane">
+                    <h2>{"Dockerfile"}</h2>
+                    <div class="editor" ref={host}></div>
+                </section>
+                <section class="pane" aria-label="Problems">
+                    <h2>{format!("Problems ({})", state.problems.len())}</h2>
+                    <ProblemList problems={state.problems.clone()} on_select={focus} />
+                </section>
+            </main>
+            <footer class="foot">{"Parsed and checked by layerlab’s Rust core, compiled to WebAssembly: nothing leaves your browser · Esc then Tab leaves the editor"}</footer>
+        </div>
+    }
+}
+
+fn plural(n: usize, what: &str) -> String {
+    if n == 1 {
+        format!("1 {what}")
+    } else {
+        format!("{n} {what}s")
+    }
+}
+
+#[derive(Properties, PartialEq)]
+struct ProblemListProps {
+    problems: Rc<Vec<Problem>>,
+    on_select: Callback<usize>,
+}
+
+#[function_component(ProblemList)]
+fn problem_list(props: &ProblemListProps) -> Html {
+    if props.problems.is_empty() {
+        return html! { <div class="empty" data-testid="no-problems">{"No problems found."}</div> };
+    }
+    html! {
+        <ul class="problems" data-testid="problems">
+            { for props.problems.iter().map(|p| {
+                let on_select = props.on_select.clone();
+                let from = p.from;
+                let icon = if p.severity == "error" { "✖" } else { "▲" };
+                html! {
+                    <li>
+                        <button type="button" onclick={Callback::from(move |_| on_select.emit(from))}>
+                            <span class={classes!("sev", p.severity)} aria-label={p.severity}>{icon}</span>
+                            <span class="msg">{&p.message}</span>
+                            <span class="loc">{format!("{}:{}", p.line, p.col)}</span>
+                        </button>
+                    </li>
+                }
+            }) }
+        </ul>
+    }
+}

@@ -1,0 +1,66 @@
+//! The CodeMirror editor, created through www/editor.js (global `LayerlabEditor`).
+//! Every import is `catch`: a JS exception must surface as an error, never as a
+//! trap that kills the app.
+
+use super::problems::Problem;
+use wasm_bindgen::prelude::*;
+use web_sys::HtmlElement;
+
+#[wasm_bindgen]
+extern "C" {
+    #[wasm_bindgen(js_namespace = LayerlabEditor, js_name = create, catch)]
+    fn create_js(
+        parent: &HtmlElement,
+        doc: &str,
+        on_change: &Closure<dyn FnMut(String)>,
+        on_run: &Closure<dyn FnMut()>,
+    ) -> Result<JsValue, JsValue>;
+
+    #[wasm_bindgen(js_namespace = LayerlabEditor, js_name = showDiagnostics, catch)]
+    fn show_diagnostics_js(view: &JsValue, diagnostics: JsValue) -> Result<(), JsValue>;
+
+    #[wasm_bindgen(js_namespace = LayerlabEditor, js_name = focusAt, catch)]
+    fn focus_at_js(view: &JsValue, offset: usize) -> Result<(), JsValue>;
+}
+
+/// A live editor and the callbacks it holds (dropping them would break it).
+pub struct Editor {
+    view: JsValue,
+    _on_change: Closure<dyn FnMut(String)>,
+    _on_run: Closure<dyn FnMut()>,
+}
+
+impl Editor {
+    pub fn create(
+        parent: &HtmlElement,
+        doc: &str,
+        on_change: impl FnMut(String) + 'static,
+        on_run: impl FnMut() + 'static,
+    ) -> Result<Editor, JsValue> {
+        let on_change = Closure::<dyn FnMut(String)>::new(on_change);
+        let on_run = Closure::<dyn FnMut()>::new(on_run);
+        let view = create_js(parent, doc, &on_change, &on_run)?;
+        Ok(Editor {
+            view,
+            _on_change: on_change,
+            _on_run: on_run,
+        })
+    }
+
+    pub fn show(&self, problems: &[Problem]) {
+        match serde_wasm_bindgen::to_value(problems) {
+            Ok(v) => {
+                if let Err(e) = show_diagnostics_js(&self.view, v) {
+                    web_sys::console::error_2(&"layerlab: showing diagnostics failed".into(), &e);
+                }
+            }
+            Err(e) => web_sys::console::error_1(&format!("layerlab: {e}").into()),
+        }
+    }
+
+    pub fn focus_at(&self, utf16_offset: usize) {
+        if let Err(e) = focus_at_js(&self.view, utf16_offset) {
+            web_sys::console::error_2(&"layerlab: focus failed".into(), &e);
+        }
+    }
+}

@@ -1,0 +1,96 @@
+// Browser end-to-end test of the playground in real headless Chromium (Debian's
+// /usr/bin/chromium, driven by playwright-core). It types a broken Dockerfile,
+// checks the squiggle covers exactly the bad flag and the problems list says
+// what and where, fixes the typo through the list, and checks all is clean.
+// Screenshots go to tests/e2e/artifacts/.
+import { test, before, after } from "node:test";
+import assert from "node:assert/strict";
+import path from "node:path";
+import fs from "node:fs";
+import { fileURLToPath } from "node:url";
+import { chromium } from "../../www/node_modules/playwright-core/index.mjs";
+import { serve } from "./serve.mjs";
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+const dist = process.env.LAYERLAB_DIST ?? path.join(here, "../../dist");
+const artifacts = path.join(here, "artifacts");
+const chromiumPath = process.env.CHROMIUM ?? "/usr/bin/chromium";
+
+let server, browser, page;
+const consoleErrors = [];
+
+before(async () => {
+  assert.ok(fs.existsSync(path.join(dist, "index.html")), `no build in ${dist}: run trunk build first`);
+  fs.mkdirSync(artifacts, { recursive: true });
+  server = await serve(dist);
+  browser = await chromium.launch({
+    executablePath: chromiumPath,
+    args: [
+      "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+      "--disable-background-networking", "--disable-component-update", "--disable-sync",
+    ],
+  });
+  page = await browser.newPage({ viewport: { width: 1280, height: 760 } });
+  page.on("console", (m) => { if (m.type() === "error") consoleErrors.push(m.text()); });
+  page.on("pageerror", (e) => consoleErrors.push(String(e)));
+});
+
+after(async () => {
+  await browser?.close();
+  await server?.close();
+});
+
+test("the example loads with no problems", async () => {
+  await page.goto(server.url);
+  await page.locator(".cm-content").waitFor();
+  await page.getByTestId("no-problems").waitFor();
+  assert.equal(await page.getByTestId("status").textContent(), "no problems");
+});
+
+test("a broken Dockerfile is underlined where it is wrong, as you type", async () => {
+  const editor = page.locator(".cm-content");
+  await editor.click();
+  await page.keyboard.press("Control+a");
+  await page.keyboard.press("Delete");
+  await page.keyboard.type("FROM alpine AS build\nCOPY --form=build /src /dst\nENV PATH\n");
+
+  const squiggles = page.locator(".cm-lintRange-error");
+  await squiggles.first().waitFor();
+  assert.deepEqual(await squiggles.allTextContents(), ["--form=build", "PATH"]);
+
+  const items = page.getByTestId("problems").locator("li");
+  assert.equal(await items.count(), 2);
+  const first = await items.nth(0).innerText();
+  assert.match(first, /unknown flag: --form \(did you mean from\?\)/);
+  assert.match(first, /2:6/);
+  assert.match(await items.nth(1).innerText(), /ENV must have two arguments[\s\S]*3:5/);
+  assert.equal(await page.getByTestId("status").textContent(), "2 errors");
+  await page.screenshot({ path: path.join(artifacts, "editor-errors.png") });
+});
+
+test("fixing the typo through the problems list clears it", async () => {
+  // Clicking a problem puts the cursor at its start: "|--form=build".
+  await page.getByTestId("problems").locator("li button").first().click();
+  await page.keyboard.press("ArrowRight");
+  await page.keyboard.press("ArrowRight");
+  await page.keyboard.press("ArrowRight");
+  await page.keyboard.press("Delete");
+  await page.keyboard.press("Delete");
+  await page.keyboard.type("ro");
+  // And give ENV its value.
+  await page.keyboard.press("Control+End");
+  await page.keyboard.press("ArrowUp");
+  await page.keyboard.press("End");
+  await page.keyboard.type(" /usr/bin");
+
+  await page.getByTestId("no-problems").waitFor();
+  assert.equal(await page.locator(".cm-lintRange-error").count(), 0);
+  assert.deepEqual(await page.locator(".cm-line").allTextContents(), [
+    "FROM alpine AS build",
+    "COPY --from=build /src /dst",
+    "ENV PATH /usr/bin",
+    "",
+  ]);
+  await page.screenshot({ path: path.join(artifacts, "editor-fixed.png") });
+  assert.deepEqual(consoleErrors, []);
+});

@@ -1,0 +1,57 @@
+// The editor glue: a CodeMirror 6 editor that the Yew app drives from Rust.
+// Bundled by esbuild into an IIFE with the global name `LayerlabEditor`
+// (see Trunk.toml). The Rust side owns all Dockerfile knowledge: it is told
+// about every change and answers with diagnostics, which are shown here.
+import { basicSetup } from "codemirror";
+import { EditorView, keymap } from "@codemirror/view";
+import { EditorState } from "@codemirror/state";
+import { StreamLanguage } from "@codemirror/language";
+import { dockerFile } from "@codemirror/legacy-modes/mode/dockerfile";
+import { setDiagnostics, lintGutter } from "@codemirror/lint";
+import { oneDark } from "@codemirror/theme-one-dark";
+
+// Creates an editor in `parent` holding `doc`. `onChange(text)` is called with
+// the whole document after every edit; `onRun()` on Ctrl/Cmd+Enter.
+export function create(parent, doc, onChange, onRun) {
+  const view = new EditorView({
+    parent,
+    state: EditorState.create({
+      doc,
+      extensions: [
+        basicSetup,
+        oneDark,
+        StreamLanguage.define(dockerFile),
+        lintGutter(),
+        keymap.of([{ key: "Mod-Enter", run: () => { onRun(); return true; } }]),
+        EditorView.updateListener.of((u) => {
+          if (u.docChanged) onChange(u.state.doc.toString());
+        }),
+        EditorView.contentAttributes.of({ "aria-label": "Dockerfile" }),
+      ],
+    }),
+  });
+  return view;
+}
+
+// Shows diagnostics: an array of {from, to, severity, message, source} with
+// offsets in UTF-16 code units, clamped to the document.
+export function showDiagnostics(view, diagnostics) {
+  const len = view.state.doc.length;
+  const clamped = diagnostics.map((d) => {
+    const from = Math.min(Math.max(d.from, 0), len);
+    const to = Math.min(Math.max(d.to, from), len);
+    return { ...d, from, to };
+  });
+  view.dispatch(setDiagnostics(view.state, clamped));
+}
+
+// Moves the cursor to an offset and focuses the editor (from the diagnostics list).
+export function focusAt(view, offset) {
+  const pos = Math.min(Math.max(offset, 0), view.state.doc.length);
+  view.dispatch({ selection: { anchor: pos }, scrollIntoView: true });
+  view.focus();
+}
+
+export function getText(view) {
+  return view.state.doc.toString();
+}
