@@ -360,7 +360,8 @@ pub fn parse(src: &str) -> Ast {
         node.empty_continuation_lines = empty_lines;
         node.start_line = start_line;
 
-        if can_contain_heredoc(&node) {
+        // A heredoc word contains `<<`; BuildKit skips the lexer on other lines too.
+        if can_contain_heredoc(&node) && logical.text.contains("<<") {
             match heredocs_from_line(&logical) {
                 Ok(docs) => {
                     for mut doc in docs {
