@@ -28,12 +28,12 @@ enum Command {
         /// Print the tree with byte spans as JSON.
         #[arg(long)]
         json: bool,
-        /// The Dockerfile ("-" reads standard input).
+        /// The Dockerfile ("-" reads standard input; at most 2 MiB).
         file: PathBuf,
     },
     /// Report problems in a Dockerfile as `file:line:col: message`.
     Lint {
-        /// The Dockerfile ("-" reads standard input).
+        /// The Dockerfile ("-" reads standard input; at most 2 MiB).
         file: PathBuf,
     },
 }
@@ -67,7 +67,8 @@ fn run(cli: Cli) -> Result<ExitCode> {
                 eprintln!("{}:{}:{}: {}", file.display(), at.line, at.col, e.message);
                 return Ok(ExitCode::from(1));
             }
-            let _ = dump; // the dump is the default format
+            // The dump is also the default format; `--dump` says so explicitly.
+            let _ = dump;
             writeln!(out, "{}", ast.dump())?;
             Ok(ExitCode::SUCCESS)
         }

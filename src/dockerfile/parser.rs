@@ -192,6 +192,13 @@ fn is_space(c: char) -> bool {
     c.is_whitespace()
 }
 
+/// A byte that is a space on its own: BuildKit's byte walks test
+/// `unicode.IsSpace(rune(b))`, restricted here to ASCII so that no walk can stop
+/// inside a multi-byte character.
+fn is_space_byte(b: u8) -> bool {
+    b.is_ascii() && is_space(char::from(b))
+}
+
 /// BuildKit's `reWhitespace`: `[\t\v\f\r ]`.
 fn is_re_ws(b: u8) -> bool {
     matches!(b, b'\t' | b'\x0b' | b'\x0c' | b'\r' | b' ')
@@ -506,9 +513,13 @@ fn node_from_line(lg: &Logical, lo: usize, hi: usize, escape: char) -> Result<No
 }
 
 /// BuildKit's `extractBuilderFlags`: leading `--name[=value]` words, with quotes
-/// removed and the escape token applied (inside single quotes too). It walks bytes, not characters, exactly like
-/// the Go code, so a non-ASCII byte inside a flag becomes the Latin-1 character
-/// of that byte value (and 0x85 / 0xA0 count as spaces), as in BuildKit.
+/// removed and the escape token applied (inside single quotes too). It walks
+/// bytes like the Go code, so a non-ASCII byte inside a flag becomes the
+/// Latin-1 character of that byte value, as in BuildKit. One deliberate
+/// difference: Go's `unicode.IsSpace(rune(byte))` also counts the bytes 0x85
+/// and 0xA0, which in UTF-8 only occur inside multi-byte characters; BuildKit
+/// would split such a character and produce invalid UTF-8, layerlab does not
+/// split inside a character (see `is_space_byte`).
 /// Returns where the remaining arguments start (None when nothing remains) and
 /// the flags with their byte ranges.
 fn extract_builder_flags(line: &str, escape: char) -> (Option<usize>, Vec<(String, usize, usize)>) {
@@ -528,7 +539,7 @@ fn extract_builder_flags(line: &str, escape: char) -> (Option<usize>, Vec<(Strin
     let mut quote = 0u8;
     let mut blank_ok = false;
     let mut pos = 0;
-    let sp = |c: u8| is_space(char::from(c));
+    let sp = is_space_byte;
     while pos <= b.len() {
         let ch = if pos < b.len() { b[pos] } else { 0 };
         if phase == Phase::Spaces {
@@ -743,7 +754,7 @@ impl ArgCx<'_> {
     /// BuildKit finds the end of the type byte by byte.
     fn health(&self) -> Result<(Args, bool), ParseErr> {
         let b = self.rest.as_bytes();
-        let sp = |c: u8| is_space(char::from(c));
+        let sp = is_space_byte;
         let sep = b.iter().position(|&c| sp(c)).unwrap_or(b.len());
         if sep == 0 {
             return Ok((Vec::new(), false));
@@ -752,10 +763,6 @@ impl ArgCx<'_> {
         while next < b.len() && sp(b[next]) {
             next += 1;
         }
-        // A split inside a multi-byte character cannot be a valid type; keep BuildKit's
-        // byte walk but never slice through a character.
-        let sep = floor_boundary(self.rest, sep);
-        let next = floor_boundary(self.rest, next).max(sep);
         let typ = self.word(&self.rest[..sep], 0, sep);
         let sub = ArgCx {
             lg: self.lg,
@@ -767,13 +774,6 @@ impl ArgCx<'_> {
         args.extend(cmd);
         Ok((args, json))
     }
-}
-
-fn floor_boundary(s: &str, mut i: usize) -> usize {
-    while i > 0 && !s.is_char_boundary(i) {
-        i -= 1;
-    }
-    i
 }
 
 /// BuildKit's `parseWords`. Words keep quotes and escape tokens (they are
@@ -1042,5 +1042,71 @@ mod tests {
         assert_eq!(ast.children[2].start_line, 7);
         let bad = parse("FROM a\nRUN <<EOF\nno end\n");
         assert_eq!(bad.first_error().unwrap().message, "unterminated heredoc");
+    }
+}
+
+#[cfg(test)]
+mod line_ending_tests {
+    use super::*;
+
+    #[test]
+    fn crlf_bom_and_onbuild_heredocs() {
+        let src = "\u{feff}# escape=`\r\nFROM a\r\nRUN echo `\r\n  hi\r\nONBUILD RUN <<EOF\r\nx\r\nEOF\r\n";
+        let ast = parse(src);
+        assert!(ast.first_error().is_none(), "{:?}", ast.diagnostics);
+        assert_eq!(ast.escape_token, '`');
+        assert_eq!(ast.directive("escape").unwrap().value, "`");
+        assert_eq!(
+            ast.dump(),
+            "(from \"a\")\n(run \"echo   hi\")\n(onbuild (run \"<<EOF\"))"
+        );
+        let onbuild = &ast.children[2];
+        assert_eq!(onbuild.heredocs[0].content, "x\r\n");
+        assert_eq!(onbuild.end_line, 7);
+    }
+
+    #[test]
+    fn directive_errors() {
+        let ast = parse("# escape=x\nFROM a\n");
+        assert_eq!(
+            ast.first_error().unwrap().message,
+            "invalid escape token 'x' does not match ` or \\"
+        );
+        let ast = parse("# syntax=a\n# syntax=b\nFROM a\n");
+        assert_eq!(
+            ast.first_error().unwrap().message,
+            "only one syntax parser directive can be used"
+        );
+        // Not at the top: an ordinary comment.
+        let ast = parse("FROM a\n# escape=`\n");
+        assert!(ast.directives.is_empty());
+    }
+
+    #[test]
+    fn byte_walks_never_split_a_character() {
+        // Found by the fuzzer: U+0285 is C9 85 in UTF-8, and 0x85 alone is a Go space.
+        let src =
+            "FROM a\nHEALTHCHECK --interva\u{285} --timeout=3s CMD x\nHEALTHCHECK CMD\u{a0}x y\n";
+        let ast = parse(src);
+        for n in &ast.children {
+            for w in n.flags.iter().chain(&n.args) {
+                assert!(
+                    src.is_char_boundary(w.span.start) && src.is_char_boundary(w.span.end),
+                    "{w:?}"
+                );
+            }
+        }
+        assert_eq!(ast.children[1].flags.len(), 2);
+        assert_eq!(ast.children[2].args[0].value, "CMD\u{a0}x");
+    }
+
+    #[test]
+    fn long_lines_are_refused_like_bufio() {
+        let src = format!("FROM a\nRUN {}\n", "x".repeat(MAX_LINE_BYTES));
+        let ast = parse(&src);
+        assert_eq!(
+            ast.first_error().unwrap().message,
+            "dockerfile line greater than max allowed size of 65535"
+        );
     }
 }

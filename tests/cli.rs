@@ -1,0 +1,110 @@
+//! The command-line face, run as a user runs it.
+#![cfg(not(target_arch = "wasm32"))]
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+fn layerlab(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_layerlab"))
+        .args(args)
+        .output()
+        .unwrap()
+}
+
+fn fixtures() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../shared/conformance/buildkit/frontend/dockerfile/parser")
+}
+
+fn tmp(name: &str, content: &[u8]) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("layerlab-cli-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let p = dir.join(name);
+    std::fs::write(&p, content).unwrap();
+    p
+}
+
+#[test]
+fn parse_dump_prints_buildkit_format_byte_for_byte() {
+    let mut n = 0;
+    for e in std::fs::read_dir(fixtures().join("testfiles")).unwrap() {
+        let dir = e.unwrap().path();
+        let out = layerlab(&["parse", "--dump", dir.join("Dockerfile").to_str().unwrap()]);
+        assert!(
+            out.status.success(),
+            "{dir:?}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        let expected = std::fs::read(dir.join("result")).unwrap();
+        assert_eq!(
+            String::from_utf8_lossy(&out.stdout),
+            String::from_utf8_lossy(&expected),
+            "{dir:?}"
+        );
+        n += 1;
+    }
+    assert_eq!(n, 33);
+}
+
+#[test]
+fn parse_fails_like_buildkit_on_negative_fixtures() {
+    let f = fixtures().join("testfiles-negative/env_no_value/Dockerfile");
+    let out = layerlab(&["parse", "--dump", f.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(1));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.ends_with(":3:5: ENV must have two arguments\n"),
+        "{err}"
+    );
+}
+
+#[test]
+fn parse_json_has_spans() {
+    let f = tmp("json.Dockerfile", b"FROM alpine\nCOPY --chown=1 a b\n");
+    let out = layerlab(&["parse", "--json", f.to_str().unwrap()]);
+    assert!(out.status.success());
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let flag = &v["children"][1]["flags"][0];
+    assert_eq!(flag["value"], "--chown=1");
+    assert_eq!(flag["span"]["start"], 17);
+    assert_eq!(flag["span"]["end"], 26);
+}
+
+#[test]
+fn lint_reports_every_error_with_location_and_exit_1() {
+    let f = tmp(
+        "bad.Dockerfile",
+        b"FROM alpine\nCOPY --form=x a b\nENV X\nRUN ok\n",
+    );
+    let out = layerlab(&["lint", f.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(1));
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    let name = f.display().to_string();
+    assert_eq!(
+        stdout,
+        format!(
+            "{name}:2:6: unknown flag: --form (did you mean from?)\n{name}:3:5: ENV must have two arguments\n"
+        )
+    );
+    let good = tmp("good.Dockerfile", b"FROM alpine\nRUN ok\n");
+    let out = layerlab(&["lint", good.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(0));
+    assert!(out.stdout.is_empty());
+}
+
+#[test]
+fn oversized_input_is_refused_clearly() {
+    let big = vec![b'#'; layerlab::dockerfile::parser::MAX_SOURCE_BYTES + 1];
+    let f = tmp("big.Dockerfile", &big);
+    let out = layerlab(&["lint", f.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("larger than 2097152 bytes"), "{err}");
+}
+
+#[test]
+fn missing_file_is_a_clear_error() {
+    let out = layerlab(&["lint", "/nonexistent/Dockerfile"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("cannot open /nonexistent/Dockerfile"));
+}
