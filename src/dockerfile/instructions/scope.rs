@@ -1,0 +1,209 @@
+//! The variable expansion BuildKit's dispatcher applies before each
+//! instruction, with its scoping: global ARGs for FROM, then per stage the
+//! ARGs it declares, build args and ENV.
+
+use super::{Dockerfile, Instr, Text};
+use crate::dockerfile::expand::Lex;
+use crate::dockerfile::span::Span;
+use crate::dockerfile::{Diagnostic, Severity};
+use std::collections::BTreeMap;
+
+/// The values that are known before a build starts: `--build-arg`s.
+pub type BuildArgs = BTreeMap<String, String>;
+
+/// Applies BuildKit's dispatcher-time expansion to every field it expands, with
+/// the environment in force before each instruction: global ARGs for FROM;
+/// then per stage the ARGs it declared (a global ARG only once redeclared),
+/// build args, and ENV. Base images' own ENV is not known here (the build engine
+/// adds it). Expansion errors become diagnostics.
+pub fn expand_dockerfile(df: &mut Dockerfile, build_args: &BuildArgs, escape: char) {
+    let lex = Lex::new(escape);
+    let mut diags = Vec::new();
+    let mut meta: BTreeMap<String, String> = BTreeMap::new();
+    let mut meta_declared: BTreeMap<String, Option<String>> = BTreeMap::new();
+    for ins in &mut df.meta_args {
+        if let Instr::Arg { args } = &mut ins.instr {
+            for a in args {
+                let value = match build_args.get(&a.name) {
+                    Some(v) => Some(v.clone()),
+                    None => a
+                        .default
+                        .as_mut()
+                        .map(|d| expand_text(&lex, d, &meta, &mut diags)),
+                };
+                if let Some(v) = &value {
+                    meta.insert(a.name.clone(), v.clone());
+                }
+                meta_declared.insert(a.name.clone(), value);
+            }
+        }
+    }
+    let mut stage_envs: Vec<BTreeMap<String, String>> = Vec::new();
+    for si in 0..df.stages.len() {
+        let (before, rest) = df.stages.split_at_mut(si);
+        let stage = &mut rest[0];
+        expand_text(&lex, &mut stage.base, &meta, &mut diags);
+        if let Some(p) = &mut stage.platform {
+            expand_text(&lex, p, &meta, &mut diags);
+        }
+        // A stage built on an earlier stage starts with that stage's environment.
+        let base = stage.base.value().to_lowercase();
+        let mut env = before
+            .iter()
+            .position(|s| s.name.as_deref() == Some(base.as_str()))
+            .and_then(|i| stage_envs.get(i).cloned())
+            .unwrap_or_default();
+        for ins in &mut stage.instructions {
+            let mut undefined = Vec::new();
+            expand_instruction(
+                &lex,
+                &mut ins.instr,
+                &mut env,
+                &meta_declared,
+                build_args,
+                &mut diags,
+                &mut undefined,
+            );
+            ins.undefined_vars = undefined;
+        }
+        stage_envs.push(env);
+    }
+    df.diagnostics.extend(diags);
+}
+
+fn expand_text(
+    lex: &Lex,
+    t: &mut Text,
+    env: &BTreeMap<String, String>,
+    diags: &mut Vec<Diagnostic>,
+) -> String {
+    match lex.process(&t.raw, env) {
+        Ok(e) => {
+            t.expanded = Some(e.result.clone());
+            e.result
+        }
+        Err(e) => {
+            diags.push(Diagnostic {
+                severity: Severity::Error,
+                message: e.to_string(),
+                span: t.span,
+            });
+            t.raw.clone()
+        }
+    }
+}
+
+fn expand_instruction(
+    lex: &Lex,
+    instr: &mut Instr,
+    env: &mut BTreeMap<String, String>,
+    meta: &BTreeMap<String, Option<String>>,
+    build_args: &BuildArgs,
+    diags: &mut Vec<Diagnostic>,
+    undefined: &mut Vec<(String, Span)>,
+) {
+    let mut late = Vec::new();
+    let mut x = |t: &mut Text, env: &BTreeMap<String, String>| {
+        if let Ok(e) = lex.process(&t.raw, env) {
+            undefined.extend(e.unmatched.into_iter().map(|n| (n, t.span)));
+        }
+        expand_text(lex, t, env, diags)
+    };
+    match instr {
+        Instr::Env { pairs } => {
+            // All pairs of one ENV see the environment from before it.
+            let before = env.clone();
+            for p in pairs {
+                let k = x(&mut p.key, &before);
+                let v = x(&mut p.value, &before);
+                env.insert(k, v);
+            }
+        }
+        Instr::Label { pairs } => {
+            for p in pairs {
+                x(&mut p.key, env);
+                x(&mut p.value, env);
+            }
+        }
+        Instr::Arg { args } => {
+            for a in args {
+                let value = match build_args.get(&a.name) {
+                    Some(v) => Some(v.clone()),
+                    None => match &mut a.default {
+                        Some(d) => Some(x(d, env)),
+                        // A bare ARG redeclaring a global one takes its value.
+                        None => meta.get(&a.name).cloned().flatten(),
+                    },
+                };
+                // An ARG does not override an ENV of the same name.
+                if let Some(v) = value {
+                    env.entry(a.name.clone()).or_insert(v);
+                }
+            }
+        }
+        Instr::Add(add) => {
+            for s in &mut add.files.sources {
+                x(s, env);
+            }
+            x(&mut add.files.dest, env);
+            for t in [&mut add.chown, &mut add.chmod, &mut add.checksum]
+                .into_iter()
+                .flatten()
+            {
+                x(t, env);
+            }
+        }
+        Instr::Copy(copy) => {
+            for s in &mut copy.files.sources {
+                x(s, env);
+            }
+            x(&mut copy.files.dest, env);
+            for t in [&mut copy.chown, &mut copy.chmod].into_iter().flatten() {
+                x(t, env);
+            }
+            if let Some(from) = &copy.from {
+                let raw = from.value.clone().unwrap_or_default();
+                let empty: BTreeMap<String, String> = BTreeMap::new();
+                if lex.process_word(&raw, &empty).ok().as_deref() != Some(raw.as_str()) {
+                    late.push(Diagnostic::error(
+                        "variable expansion is not supported for --from, define a new stage with FROM using ARG from global scope as a workaround",
+                        from.span,
+                    ));
+                }
+            }
+        }
+        Instr::Workdir { path } => {
+            x(path, env);
+        }
+        Instr::User { user } => {
+            x(user, env);
+        }
+        Instr::Volume { paths } => {
+            for p in paths {
+                x(p, env);
+                if p.value().trim().is_empty() {
+                    late.push(Diagnostic::error(
+                        "VOLUME specified can not be an empty string",
+                        p.span,
+                    ));
+                }
+            }
+        }
+        Instr::Stopsignal { signal } => {
+            x(signal, env);
+        }
+        Instr::Expose { ports } => {
+            for p in ports {
+                x(p, env);
+            }
+        }
+        Instr::Run(_)
+        | Instr::Cmd(_)
+        | Instr::Entrypoint(_)
+        | Instr::Shell { .. }
+        | Instr::Maintainer { .. }
+        | Instr::Onbuild { .. }
+        | Instr::Healthcheck(_) => {}
+    }
+    diags.extend(late);
+}
