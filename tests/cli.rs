@@ -103,6 +103,15 @@ fn oversized_input_is_refused_clearly() {
 }
 
 #[test]
+fn lint_takes_many_files_and_reports_unreadable_ones_without_hiding_others() {
+    let bad = tmp("many-bad.Dockerfile", b"FROM a\nENV X\n");
+    let out = layerlab(&["lint", "/nonexistent/Dockerfile", bad.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stdout).contains("ENV must have two arguments"));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("cannot open /nonexistent/Dockerfile"));
+}
+
+#[test]
 fn missing_file_is_a_clear_error() {
     let out = layerlab(&["lint", "/nonexistent/Dockerfile"]);
     assert_eq!(out.status.code(), Some(2));

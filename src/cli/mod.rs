@@ -33,8 +33,9 @@ enum Command {
     },
     /// Report problems in a Dockerfile as `file:line:col: message`.
     Lint {
-        /// The Dockerfile ("-" reads standard input; at most 2 MiB).
-        file: PathBuf,
+        /// Dockerfiles ("-" reads standard input; at most 2 MiB each).
+        #[arg(required = true)]
+        files: Vec<PathBuf>,
     },
 }
 
@@ -72,39 +73,47 @@ fn run(cli: Cli) -> Result<ExitCode> {
             writeln!(out, "{}", ast.dump())?;
             Ok(ExitCode::SUCCESS)
         }
-        Command::Lint { file } => {
-            let src = read_source(&file)?;
-            let analysis = dockerfile::analyze(&src);
-            let idx = LineIndex::new(&src);
+        Command::Lint { files } => {
             let mut out = std::io::stdout().lock();
-            let mut failed = false;
-            for d in &analysis.diagnostics {
-                let at = idx.line_col(d.span.start);
-                match d.severity {
-                    Severity::Error => {
-                        failed = true;
-                        writeln!(
-                            out,
-                            "{}:{}:{}: {}",
-                            file.display(),
-                            at.line,
-                            at.col,
-                            d.message
-                        )?;
+            let (mut failed, mut unreadable) = (false, false);
+            for file in &files {
+                // One unreadable file does not hide the others' findings.
+                match read_source(file) {
+                    Ok(src) => failed |= lint_one(&mut out, file, &src)?,
+                    Err(e) => {
+                        eprintln!("layerlab: {e:#}");
+                        unreadable = true;
                     }
-                    Severity::Warning => writeln!(
-                        out,
-                        "{}:{}:{}: warning: {}",
-                        file.display(),
-                        at.line,
-                        at.col,
-                        d.message
-                    )?,
                 }
             }
-            Ok(exit_for(failed))
+            Ok(if unreadable {
+                ExitCode::from(2)
+            } else {
+                exit_for(failed)
+            })
         }
     }
+}
+
+/// Prints one file's diagnostics; true when any is an error.
+fn lint_one(out: &mut impl Write, file: &Path, src: &str) -> Result<bool> {
+    let analysis = dockerfile::analyze(src);
+    let idx = LineIndex::new(src);
+    let mut failed = false;
+    for d in &analysis.diagnostics {
+        let at = idx.line_col(d.span.start);
+        let name = file.display();
+        match d.severity {
+            Severity::Error => {
+                failed = true;
+                writeln!(out, "{name}:{}:{}: {}", at.line, at.col, d.message)?;
+            }
+            Severity::Warning => {
+                writeln!(out, "{name}:{}:{}: warning: {}", at.line, at.col, d.message)?
+            }
+        }
+    }
+    Ok(failed)
 }
 
 fn exit_for(failed: bool) -> ExitCode {
