@@ -13,6 +13,23 @@ use serde::Serialize;
 pub struct Word {
     pub value: String,
     pub span: Span,
+    /// Where the word sits in its node's logical line (`Node::original`), for
+    /// spans of parts of it: map them with `Node::original_map`, never by adding
+    /// to `span`, which may cross joined continuation lines. (0, 0) for words
+    /// that are not from the line.
+    #[serde(skip)]
+    pub logical: (usize, usize),
+}
+
+impl Word {
+    /// A word that does not come from an instruction line.
+    pub fn synthetic(value: impl Into<String>, span: Span) -> Word {
+        Word {
+            value: value.into(),
+            span,
+            logical: (0, 0),
+        }
+    }
 }
 
 /// A here-document attached to RUN, COPY or ADD.
@@ -78,6 +95,11 @@ pub struct Node {
 }
 
 impl Node {
+    /// The source span of logical-line bytes `[lo, hi)` of this node.
+    pub fn span_of(&self, lo: usize, hi: usize) -> Span {
+        self.original_map.span(lo, hi)
+    }
+
     /// BuildKit's `Node.Dump()` for one instruction.
     pub fn dump(&self) -> String {
         let mut s = self.keyword.value.to_lowercase();

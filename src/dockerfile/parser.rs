@@ -294,10 +294,7 @@ pub fn parse(src: &str) -> Ast {
                 comments.clear();
             } else {
                 let at = text_start + ws + 1 + lead;
-                comments.push(Word {
-                    value: text.to_owned(),
-                    span: Span::new(at, at + text.len()),
-                });
+                comments.push(Word::synthetic(text, Span::new(at, at + text.len())));
             }
         }
         let ws = trim_start_len(raw);
@@ -427,6 +424,7 @@ fn node_from_line(lg: &Logical, lo: usize, hi: usize, escape: char) -> Result<No
     let word = |v: &str, a: usize, b: usize| Word {
         value: v.to_owned(),
         span: lg.map.span(a, b),
+        logical: (a, b),
     };
 
     // The command is everything up to the first run of [\t\v\f\r ].
@@ -445,6 +443,7 @@ fn node_from_line(lg: &Logical, lo: usize, hi: usize, escape: char) -> Result<No
             .map(|(v, a, b)| Word {
                 value: v,
                 span: lg.map.span(t_lo + j + a, t_lo + j + b),
+                logical: (t_lo + j + a, t_lo + j + b),
             })
             .collect();
         if let Some(r) = rest_at {
@@ -502,12 +501,7 @@ fn node_from_line(lg: &Logical, lo: usize, hi: usize, escape: char) -> Result<No
         }
         // BuildKit keeps unknown instructions with one empty argument; the typed
         // layer reports them.
-        _ => {
-            node.args = vec![Word {
-                value: String::new(),
-                span: Span::empty(args_span.start),
-            }]
-        }
+        _ => node.args = vec![Word::synthetic("", Span::empty(args_span.start))],
     }
     Ok(node)
 }
@@ -632,6 +626,7 @@ impl ArgCx<'_> {
         Word {
             value: v.to_owned(),
             span: self.lg.map.span(self.lo + a, self.lo + b),
+            logical: (self.lo + a, self.lo + b),
         }
     }
 
@@ -1098,6 +1093,21 @@ mod line_ending_tests {
         }
         assert_eq!(ast.children[1].flags.len(), 2);
         assert_eq!(ast.children[2].args[0].value, "CMD\u{a0}x");
+    }
+
+    #[test]
+    fn part_spans_follow_continuations() {
+        // Found by the fuzzer: an ARG key that crosses a continuation line.
+        let src = "FROM a\nARG ab\\\ncd=value\n";
+        let df = crate::dockerfile::instructions::parse_dockerfile(&parse(src));
+        let crate::dockerfile::instructions::Instr::Arg { args } =
+            &df.stages[0].instructions[0].instr
+        else {
+            panic!()
+        };
+        assert_eq!(args[0].name, "abcd");
+        let d = args[0].default.as_ref().unwrap();
+        assert_eq!(&src[d.span.start..d.span.end], "value");
     }
 
     #[test]

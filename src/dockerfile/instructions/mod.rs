@@ -500,10 +500,8 @@ pub fn parse_instruction(node: &Node, index: usize) -> PResult<Instruction> {
                 match w.value.split_once('=') {
                     Some(("", _)) => return Err(("ARG names can not be blank".into(), w.span)),
                     Some((k, v)) => {
-                        let vs = Span::new(
-                            w.span.start + k.len() + 1,
-                            w.span.end.max(w.span.start + k.len() + 1),
-                        );
+                        let (lo, hi) = w.logical;
+                        let vs = node.span_of((lo + k.len() + 1).min(hi), hi);
                         args.push(ArgDef {
                             name: k.to_owned(),
                             default: Some(Text {
@@ -605,10 +603,7 @@ fn command_line(node: &Node, with_files: bool) -> CommandLine {
             .map(|w| w.value.as_str())
             .collect::<Vec<_>>()
             .join(" ");
-        vec![Word {
-            value,
-            span: args_span(node),
-        }]
+        vec![Word::synthetic(value, args_span(node))]
     };
     CommandLine {
         args,
