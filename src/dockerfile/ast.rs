@@ -102,7 +102,7 @@ impl Node {
 
     /// BuildKit's `Node.Dump()` for one instruction.
     pub fn dump(&self) -> String {
-        let mut s = self.keyword.value.to_lowercase();
+        let mut s = go_lower(&self.keyword.value);
         if !self.flags.is_empty() {
             let flags: Vec<String> = self.flags.iter().map(|f| go_quote(&f.value)).collect();
             s.push_str(" [");
@@ -121,9 +121,9 @@ impl Node {
         s.trim_matches(char::is_whitespace).to_owned()
     }
 
-    /// The lowercased keyword.
+    /// The keyword lowercased as Go lowercases it (how BuildKit dispatches).
     pub fn name(&self) -> String {
-        self.keyword.value.to_ascii_lowercase()
+        go_lower(&self.keyword.value)
     }
 }
 
@@ -157,6 +157,25 @@ impl SourceMap {
         let end = if hi > lo { self.map(hi - 1) + 1 } else { start };
         Span::new(start, end.max(start))
     }
+}
+
+/// Go's `strings.ToLower`: each character on its own, by its simple lowercase
+/// mapping (`İ` becomes `i`, a final `Σ` becomes `σ`), unlike `str::to_lowercase`.
+pub fn go_lower(s: &str) -> String {
+    s.chars()
+        .map(|c| c.to_lowercase().next().unwrap_or(c))
+        .collect()
+}
+
+/// Go's `strings.EqualFold` on simple case folding, as far as BuildKit needs it
+/// (`ſ` folds to `s`, the Kelvin sign to `k`).
+pub fn go_equal_fold(a: &str, b: &str) -> bool {
+    let fold = |c: char| {
+        let u = c.to_uppercase().next().unwrap_or(c);
+        u.to_lowercase().next().unwrap_or(u)
+    };
+    a.chars().count() == b.chars().count()
+        && a.chars().zip(b.chars()).all(|(x, y)| fold(x) == fold(y))
 }
 
 /// Go's `strconv.Quote`: the format BuildKit's dump uses for every value.
@@ -211,6 +230,14 @@ fn is_go_print(c: char) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn go_case_rules() {
+        assert_eq!(go_lower("ENTRYPO\u{130}NT"), "entrypoint");
+        assert_eq!(go_lower("HEALTHCHEC\u{212A}"), "healthcheck");
+        assert!(go_equal_fold("a\u{17F}", "as"));
+        assert!(go_equal_fold("AS", "as") && !go_equal_fold("a", "as"));
+    }
 
     #[test]
     fn quotes_like_go() {

@@ -361,7 +361,8 @@ impl ShellWord<'_> {
         }
         let name = self.process_name();
         let first = self.next();
-        let mut modifier = first.map(String::from).unwrap_or_default();
+        // Go's string(rune(EOF)) is U+FFFD, which BuildKit prints in its message.
+        let mut modifier = first.map_or_else(|| "\u{FFFD}".to_string(), String::from);
         match first {
             Some('}') => {
                 let value = self.get_env(&name);
@@ -382,6 +383,10 @@ impl ShellWord<'_> {
                     Some(c)
                 };
                 let raw = matches!(ch, Some('#' | '%'));
+                if null_is_unset && raw {
+                    // `${v:#p}` and `${v:%p}` are not a thing, BuildKit says.
+                    return Err(format!("unsupported modifier ({modifier}) in substitution"));
+                }
                 let word = match self.process_stop_on(Some('}'), raw) {
                     Ok((w, _)) => w,
                     Err(e) if self.peek().is_none() => {
@@ -648,7 +653,13 @@ fn replace(pat: &Pattern, value: &[char], replacement: &str, all: bool) -> Strin
         match found {
             Some(end) => {
                 last_end = Some(end);
-                out.push_str(replacement);
+                if all {
+                    // Go's ReplaceAllString expands `$0`, `${0}`, `$$` in the replacement.
+                    let matched: String = value[pos..end].iter().collect();
+                    out.push_str(&expand_template(replacement, &matched));
+                } else {
+                    out.push_str(replacement);
+                }
                 replaced_once = true;
                 if end == pos {
                     // An empty match: keep one character and move on, as Go's ReplaceAll does.
@@ -674,9 +685,65 @@ fn replace(pat: &Pattern, value: &[char], replacement: &str, all: bool) -> Strin
     out
 }
 
+/// Go's `Regexp.Expand` for a pattern with no groups: `$0` / `${0}` is the
+/// match, `$$` a dollar, any other `$name` / `${name}` empty (names are
+/// `[A-Za-z0-9_]+`, longest), and a malformed `$` stays as written.
+fn expand_template(template: &str, matched: &str) -> String {
+    let is_name = |c: char| c.is_ascii_alphanumeric() || c == '_';
+    let mut out = String::new();
+    let mut rest = template;
+    while let Some(i) = rest.find('$') {
+        out.push_str(&rest[..i]);
+        rest = &rest[i + 1..];
+        if let Some(r) = rest.strip_prefix('$') {
+            out.push('$');
+            rest = r;
+            continue;
+        }
+        let (name, after) = if let Some(r) = rest.strip_prefix('{') {
+            match r.find('}') {
+                Some(j) if j > 0 && r[..j].chars().all(is_name) => (&r[..j], &r[j + 1..]),
+                _ => ("", rest),
+            }
+        } else {
+            let n = rest.find(|c: char| !is_name(c)).unwrap_or(rest.len());
+            (&rest[..n], &rest[n..])
+        };
+        if name.is_empty() {
+            out.push('$');
+            continue;
+        }
+        if name.bytes().all(|b| b.is_ascii_digit()) && name.bytes().all(|b| b == b'0') {
+            out.push_str(matched);
+        }
+        rest = after;
+    }
+    out.push_str(rest);
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn buildkit_lexer_quirks() {
+        assert_eq!(
+            x("${V:#x}").unwrap_err().message,
+            "unsupported modifier (:#) in substitution"
+        );
+        assert_eq!(
+            x("${abc").unwrap_err().message,
+            "unsupported modifier (\u{FFFD}) in substitution"
+        );
+        // Replace-all expands Go templates in the replacement; replace-one does not.
+        let e: Vec<String> = vec!["P=abc".into(), "R=$0".into(), "S=$1".into()];
+        let lex = Lex::new('\\');
+        assert_eq!(lex.process_word("${P//b/$R}", e.as_slice()).unwrap(), "abc");
+        assert_eq!(lex.process_word("${P//b/$S}", e.as_slice()).unwrap(), "ac");
+        assert_eq!(lex.process_word("${P/b/$R}", e.as_slice()).unwrap(), "a$0c");
+        assert_eq!(expand_template("<$$|${0}|$x|$|${>", "m"), "<$|m||$|${>");
+    }
 
     fn env() -> Vec<String> {
         [

@@ -167,6 +167,18 @@ impl JsonParser<'_> {
     }
 
     fn number(&mut self) -> Option<()> {
+        let start = self.pos;
+        self.number_syntax()?;
+        // Go decodes numbers into float64 and fails on overflow (ErrRange), which
+        // is not the strings-only error, so BuildKit falls back to the shell form.
+        let text = std::str::from_utf8(&self.s[start..self.pos]).ok()?;
+        text.parse::<f64>()
+            .ok()
+            .filter(|f| f.is_finite())
+            .map(|_| ())
+    }
+
+    fn number_syntax(&mut self) -> Option<()> {
         if self.peek() == Some(b'-') {
             self.pos += 1;
         }
@@ -290,6 +302,9 @@ mod tests {
         // A syntax error later in the document wins over an earlier non-string.
         assert_eq!(values(r#"[1, "a""#), Err(JsonArgsError::NotJson));
         assert_eq!(values("[]"), Ok(vec![]));
+        // Overflowing numbers are a decode error in Go, not a type error.
+        assert_eq!(values("[1e999]"), Err(JsonArgsError::NotJson));
+        assert_eq!(values("[1e99]"), Err(JsonArgsError::NotStrings));
     }
 
     #[test]

@@ -6,7 +6,7 @@
 //! with its span and parsing goes on with the next instruction, so an editor
 //! can show every problem at once. `Ast::first_error` gives BuildKit's verdict.
 
-use super::ast::{Directive, Heredoc, Node, SourceMap, Word};
+use super::ast::{Directive, Heredoc, Node, SourceMap, Word, go_lower};
 use super::expand::Lex;
 use super::json::{self, JsonArgsError};
 use super::span::Span;
@@ -88,6 +88,22 @@ fn split_lines(src: &str) -> Vec<Line> {
         start = end;
     }
     lines
+}
+
+/// Go's `bufio.Scanner` gives up on a line that does not fit its 64 KiB
+/// buffer: 65,535 bytes plus the newline, or 65,535 bytes for a last line
+/// without one.
+fn too_long(src: &str, line: Line) -> bool {
+    let len = line.end - line.start;
+    let has_newline = src.as_bytes().get(line.end.wrapping_sub(1)) == Some(&b'\n');
+    len > MAX_LINE_BYTES + usize::from(has_newline)
+}
+
+fn line_too_long_error(line: Line) -> Diagnostic {
+    Diagnostic::error(
+        format!("dockerfile line greater than max allowed size of {MAX_LINE_BYTES}"),
+        Span::new(line.start, line.content_end),
+    )
 }
 
 fn memchr(needle: u8, hay: &[u8]) -> Option<usize> {
@@ -273,11 +289,8 @@ pub fn parse(src: &str) -> Ast {
     let mut i = 0;
     while i < lines.len() {
         let line = lines[i];
-        if line.end - line.start > MAX_LINE_BYTES + 1 {
-            ast.diagnostics.push(Diagnostic::error(
-                format!("dockerfile line greater than max allowed size of {MAX_LINE_BYTES}"),
-                Span::new(line.start, line.content_end),
-            ));
+        if too_long(src, line) {
+            ast.diagnostics.push(line_too_long_error(line));
             break;
         }
         let mut text_start = line.start;
@@ -316,6 +329,8 @@ pub fn parse(src: &str) -> Ast {
             text: String::new(),
             map: SourceMap::default(),
         };
+        // Anchors an instruction whose text is empty (a lone escape at the end) to its line.
+        logical.map.push(0, token_start);
         let mut cont = continuation(token, dirs.escape);
         logical.push(&token[..cont.unwrap_or(token.len())], token_start);
         if cont.is_none() && logical.text.is_empty() {
@@ -325,6 +340,12 @@ pub fn parse(src: &str) -> Ast {
         let mut empty_lines = Vec::new();
         while cont.is_some() && i < lines.len() {
             let l = lines[i];
+            if too_long(src, l) {
+                // BuildKit's scanner stops here: so does the parse.
+                ast.diagnostics.push(line_too_long_error(l));
+                i = lines.len();
+                break;
+            }
             let raw = &src[l.start..l.content_end];
             if let Err((msg, span)) = dirs.check(raw, l.start) {
                 ast.diagnostics.push(Diagnostic::error(msg, span));
@@ -343,10 +364,7 @@ pub fn parse(src: &str) -> Ast {
         }
         if let Some(first) = empty_lines.first() {
             ast.diagnostics.push(Diagnostic::warning(
-                format!(
-                    "Empty continuation line found in: {} (empty continuation lines will become errors in a future release)",
-                    logical.text
-                ),
+                format!("Empty continuation line found in: {}", logical.text),
                 *first,
             ));
         }
@@ -373,6 +391,11 @@ pub fn parse(src: &str) -> Ast {
                         let mut terminated = false;
                         while i < lines.len() {
                             let l = lines[i];
+                            if too_long(src, l) {
+                                ast.diagnostics.push(line_too_long_error(l));
+                                i = lines.len();
+                                break;
+                            }
                             i += 1;
                             let mut candidate = &src[l.start..l.content_end];
                             if doc.chomp {
@@ -472,7 +495,7 @@ fn node_from_line(lg: &Logical, lo: usize, hi: usize, escape: char) -> Result<No
     };
     let args_span = lg.map.span(a_lo, a_hi);
     let cx = ArgCx { lg, lo: a_lo, rest };
-    match node.keyword.value.to_lowercase().as_str() {
+    match go_lower(&node.keyword.value).as_str() {
         "add" | "copy" | "volume" => (node.args, node.json) = cx.maybe_json_to_list()?,
         "arg" => {
             node.args = cx
@@ -899,7 +922,7 @@ fn heredocs_from_line(lg: &Logical) -> Result<Vec<Heredoc>, ParseErr> {
 
 /// `^(\d*)<<(-?)\s*([^<]*)$` and BuildKit's rule for quoting: the body is expanded
 /// unless some part of the delimiter was quoted.
-fn heredoc_from_word(word: &str, span: Span) -> Result<Option<Heredoc>, ParseErr> {
+pub(crate) fn heredoc_from_word(word: &str, span: Span) -> Result<Option<Heredoc>, ParseErr> {
     let digits = word.bytes().take_while(u8::is_ascii_digit).count();
     let Some(after) = word[digits..].strip_prefix("<<") else {
         return Ok(None);

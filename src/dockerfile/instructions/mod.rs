@@ -9,12 +9,13 @@ mod mount;
 mod scope;
 
 pub use healthcheck::parse_go_duration;
-pub use mount::{Mount, MountType, parse_mount};
+pub use mount::{Device, Mount, MountType, parse_device, parse_mount};
 pub use scope::{BuildArgs, expand_dockerfile};
 
 use super::Diagnostic;
-use super::ast::{Heredoc, Node, Word, go_quote};
+use super::ast::{Heredoc, Node, Word, go_equal_fold, go_lower, go_quote};
 use super::parser::Ast;
+use super::parser::heredoc_from_word;
 use super::span::Span;
 use flags::{Flags, Kind, with_suggestion};
 use serde::Serialize;
@@ -111,12 +112,20 @@ pub struct Add {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct MountFlag {
+    pub raw: Text,
+    pub mount: Option<Mount>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Run {
     pub command: CommandLine,
-    pub mounts: Vec<Mount>,
+    /// `--mount` values as written; `mount` is filled in by `expand_dockerfile`
+    /// when the expanded value passes BuildKit's checks.
+    pub mounts: Vec<MountFlag>,
     pub network: String,
     pub security: String,
-    pub devices: Vec<String>,
+    pub devices: Vec<Device>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -253,8 +262,8 @@ fn parse_from(node: &Node, index: usize) -> PResult<Stage> {
     let args = &node.args;
     let mut name = None;
     let mut name_span = None;
-    if args.len() == 3 && args[1].value.eq_ignore_ascii_case("as") {
-        let n = args[2].value.to_lowercase();
+    if args.len() == 3 && go_equal_fold(&args[1].value, "as") {
+        let n = go_lower(&args[2].value);
         let valid = n.starts_with(|c: char| c.is_ascii_lowercase())
             && n.chars().all(|c| {
                 c.is_ascii_lowercase() || c.is_ascii_digit() || matches!(c, '-' | '_' | '.')
@@ -324,9 +333,22 @@ pub fn parse_instruction(node: &Node, index: usize) -> PResult<Instruction> {
                     ("security", Kind::String),
                 ],
             )?;
+            // BuildKit's post-parse hooks run in this order: device, mount, network, security.
+            let mut devices = Vec::new();
+            for (w, v) in flags.strings("device") {
+                devices.push(parse_device(v, w.span)?);
+            }
             let mut mounts = Vec::new();
             for (w, v) in flags.strings("mount") {
-                mounts.push(parse_mount(v, w.span)?);
+                mount::check_mount_syntax(v, w.span)?;
+                mounts.push(MountFlag {
+                    raw: Text {
+                        raw: v.to_owned(),
+                        span: w.span,
+                        expanded: None,
+                    },
+                    mount: None,
+                });
             }
             let network = flags.string("network").map_or("default", |(_, v)| v);
             if !matches!(network, "default" | "none" | "host") {
@@ -346,11 +368,7 @@ pub fn parse_instruction(node: &Node, index: usize) -> PResult<Instruction> {
                 mounts,
                 network: network.to_owned(),
                 security: security.to_owned(),
-                devices: flags
-                    .strings("device")
-                    .into_iter()
-                    .map(|(_, v)| v.to_owned())
-                    .collect(),
+                devices,
             })
         }
         "cmd" => {
@@ -647,15 +665,9 @@ fn key_values(node: &Node, kw: &str) -> PResult<Vec<KeyValue>> {
         .collect()
 }
 
-fn is_heredoc_word(w: &str) -> bool {
-    let digits = w.bytes().take_while(u8::is_ascii_digit).count();
-    match w[digits..].strip_prefix("<<") {
-        Some(rest) => {
-            let rest = rest.strip_prefix('-').unwrap_or(rest).trim_start();
-            !rest.is_empty() && !rest.contains('<')
-        }
-        None => false,
-    }
+/// BuildKit's `MustParseHeredoc`: the heredoc a COPY/ADD argument names, if any.
+fn heredoc_word(w: &Word) -> Option<Heredoc> {
+    heredoc_from_word(&w.value, w.span).ok().flatten()
 }
 
 fn sources_and_dest(node: &Node, kw: &str) -> PResult<SourcesAndDest> {
@@ -663,7 +675,7 @@ fn sources_and_dest(node: &Node, kw: &str) -> PResult<SourcesAndDest> {
         .args
         .split_last()
         .expect("checked: at least two arguments");
-    if is_heredoc_word(&dest.value) {
+    if heredoc_word(dest).is_some() {
         return Err((
             format!("{kw} cannot accept a heredoc as a destination"),
             dest.span,
@@ -672,23 +684,14 @@ fn sources_and_dest(node: &Node, kw: &str) -> PResult<SourcesAndDest> {
     let mut sources = Vec::new();
     let mut contents = Vec::new();
     for s in srcs {
-        if is_heredoc_word(&s.value) {
-            let name = heredoc_name(&s.value);
+        if let Some(word_doc) = heredoc_word(s) {
             // In JSON form BuildKit collects no heredocs, so the content is empty.
             let doc = node
                 .heredocs
                 .iter()
-                .find(|h| h.name == name)
+                .find(|h| h.name == word_doc.name)
                 .cloned()
-                .unwrap_or(Heredoc {
-                    name,
-                    fd: 0,
-                    expand: true,
-                    chomp: false,
-                    content: String::new(),
-                    span: s.span,
-                    body_span: Span::empty(s.span.end),
-                });
+                .unwrap_or(word_doc);
             contents.push(doc);
         } else {
             sources.push(Text::new(s));
@@ -699,13 +702,6 @@ fn sources_and_dest(node: &Node, kw: &str) -> PResult<SourcesAndDest> {
         contents,
         dest: Text::new(dest),
     })
-}
-
-fn heredoc_name(w: &str) -> String {
-    let digits = w.bytes().take_while(u8::is_ascii_digit).count();
-    let rest = &w[digits + 2..];
-    let rest = rest.strip_prefix('-').unwrap_or(rest).trim_start();
-    rest.chars().filter(|c| *c != '"' && *c != '\'').collect()
 }
 
 #[cfg(test)]
@@ -720,11 +716,9 @@ mod tests {
     }
 
     fn errors(src: &str) -> Vec<String> {
-        typed(src)
-            .diagnostics
-            .into_iter()
-            .map(|d| d.message)
-            .collect()
+        let mut df = typed(src);
+        expand_dockerfile(&mut df, &BuildArgs::new(), '\\');
+        df.diagnostics.into_iter().map(|d| d.message).collect()
     }
 
     #[test]
@@ -799,6 +793,10 @@ mod tests {
                 "invalid network mode \"bridge\"",
             ),
             (
+                "FROM a\nRUN --mount=from=$X x",
+                "'from' doesn't support variable expansion, define alias stage instead",
+            ),
+            (
                 "FROM a\nRUN --mount=type=cache,mode=0700,size=1 x",
                 "unexpected key 'size' for mount type 'cache'",
             ),
@@ -826,17 +824,21 @@ mod tests {
 
     #[test]
     fn stages_mounts_and_healthchecks() {
-        let df = typed(
-            "ARG V=1\nFROM alpine:${V} AS Build\nRUN --mount=type=cache,target=/root/.cache,sharing=locked make\nHEALTHCHECK --interval=1m30s --retries=3 CMD [\"curl\", \"-f\"]\n",
+        let mut df = typed(
+            "ARG V=1\nFROM alpine:${V} AS Build\nARG UID=1000\nRUN --mount=type=cache,target=/root/.cache,sharing=locked,uid=${UID} make\nHEALTHCHECK --interval=1m30s --retries=3 CMD [\"curl\", \"-f\"]\n",
         );
+        expand_dockerfile(&mut df, &BuildArgs::new(), '\\');
+        assert!(df.diagnostics.is_empty(), "{:?}", df.diagnostics);
         assert_eq!(df.stages[0].name.as_deref(), Some("build"));
-        let Instr::Run(run) = &df.stages[0].instructions[0].instr else {
+        let Instr::Run(run) = &df.stages[0].instructions[1].instr else {
             panic!()
         };
-        assert_eq!(run.mounts[0].mount_type, MountType::Cache);
-        assert!(!run.mounts[0].read_only);
-        assert_eq!(run.mounts[0].sharing.as_deref(), Some("locked"));
-        let Instr::Healthcheck(h) = &df.stages[0].instructions[1].instr else {
+        let m = run.mounts[0].mount.as_ref().unwrap();
+        assert_eq!(m.mount_type, MountType::Cache);
+        assert_eq!(m.uid, Some(1000));
+        assert!(!m.read_only);
+        assert_eq!(m.sharing.as_deref(), Some("locked"));
+        let Instr::Healthcheck(h) = &df.stages[0].instructions[2].instr else {
             panic!()
         };
         assert_eq!(h.interval_ns, 90_000_000_000);

@@ -193,12 +193,36 @@ fn expand_instruction(
             x(signal, env);
         }
         Instr::Expose { ports } => {
-            for p in ports {
+            // BuildKit splits each expanded port into words: `EXPOSE $PORTS` may be several.
+            let mut split = Vec::new();
+            for p in ports.iter_mut() {
                 x(p, env);
+                match lex.process_words(&p.raw, &*env) {
+                    Ok(words) => split.extend(words.into_iter().map(|w| Text {
+                        raw: p.raw.clone(),
+                        span: p.span,
+                        expanded: Some(w),
+                    })),
+                    Err(_) => split.push(p.clone()),
+                }
+            }
+            *ports = split;
+        }
+        Instr::Run(run) => {
+            // The command is the shell's to expand; mount values are BuildKit's.
+            for flag in &mut run.mounts {
+                let parsed = super::mount::parse_mount(&flag.raw.raw, flag.raw.span, |v| {
+                    let e = lex.process(v, &*env).map_err(|e| e.to_string())?;
+                    undefined.extend(e.unmatched.into_iter().map(|n| (n, flag.raw.span)));
+                    Ok(e.result)
+                });
+                match parsed {
+                    Ok(m) => flag.mount = Some(m),
+                    Err((msg, span)) => late.push(Diagnostic::error(msg, span)),
+                }
             }
         }
-        Instr::Run(_)
-        | Instr::Cmd(_)
+        Instr::Cmd(_)
         | Instr::Entrypoint(_)
         | Instr::Shell { .. }
         | Instr::Maintainer { .. }
