@@ -2,6 +2,7 @@
 //! randomness, no threads, so it gives the same results on wasm32 and natively.
 
 pub mod dockerfile;
+pub mod lint;
 
 #[cfg(not(target_arch = "wasm32"))]
 pub mod cli;

@@ -74,7 +74,7 @@ fn parse_json_has_spans() {
 fn lint_reports_every_error_with_location_and_exit_1() {
     let f = tmp(
         "bad.Dockerfile",
-        b"FROM alpine\nCOPY --form=x a b\nENV X\nRUN ok\n",
+        b"FROM alpine:3.20\nCOPY --form=x a b\nENV X\nRUN ok\n",
     );
     let out = layerlab(&["lint", f.to_str().unwrap()]);
     assert_eq!(out.status.code(), Some(1));
@@ -86,10 +86,47 @@ fn lint_reports_every_error_with_location_and_exit_1() {
             "{name}:2:6: unknown flag: --form (did you mean from?)\n{name}:3:5: ENV must have two arguments\n"
         )
     );
-    let good = tmp("good.Dockerfile", b"FROM alpine\nRUN ok\n");
+    let good = tmp("good.Dockerfile", b"FROM alpine:3.20\nRUN ok\n");
     let out = layerlab(&["lint", good.to_str().unwrap()]);
     assert_eq!(out.status.code(), Some(0));
     assert!(out.stdout.is_empty());
+}
+
+#[test]
+fn lint_reports_rule_findings_with_codes() {
+    let f = tmp("rules.Dockerfile", b"FROM alpine\nMAINTAINER me\n");
+    let out = layerlab(&["lint", f.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(1));
+    let name = f.display().to_string();
+    assert_eq!(
+        String::from_utf8_lossy(&out.stdout),
+        format!(
+            "{name}:1:6: DL3006 warning: Always tag the version of an image explicitly\n{name}:2:1: DL4000 error: MAINTAINER is deprecated\n"
+        )
+    );
+}
+
+#[test]
+fn rules_and_rule_pages() {
+    let out = layerlab(&["rules"]);
+    assert!(out.status.success());
+    let list = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        list.lines()
+            .any(|l| l.starts_with("DL3006") && l.contains("warning")),
+        "{list}"
+    );
+    let out = layerlab(&["rule", "dl4000"]);
+    let page = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        page.starts_with("# DL4000 (maintainer-deprecated)"),
+        "{page}"
+    );
+    assert!(
+        page.contains("## Why is this bad?")
+            && page.contains("https://github.com/hadolint/hadolint/wiki/DL4000")
+    );
+    assert_eq!(layerlab(&["rule", "DL9999"]).status.code(), Some(2));
 }
 
 #[test]

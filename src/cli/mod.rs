@@ -1,6 +1,7 @@
 //! The command-line face: argument parsing and printing over the core.
 
 use crate::dockerfile::{self, LineIndex, Severity, parser::MAX_SOURCE_BYTES};
+use crate::lint;
 use anyhow::{Context, Result, bail};
 use clap::{Parser, Subcommand};
 use std::io::{Read, Write};
@@ -31,12 +32,18 @@ enum Command {
         /// The Dockerfile ("-" reads standard input; at most 2 MiB).
         file: PathBuf,
     },
-    /// Report problems in a Dockerfile as `file:line:col: message`.
+    /// Report problems: syntax errors as `file:line:col: message`, rule findings as
+    /// `file:line:col: CODE level: message`. Exit 1 on any error or finding of
+    /// level info or above (hadolint's default threshold).
     Lint {
         /// Dockerfiles ("-" reads standard input; at most 2 MiB each).
         #[arg(required = true)]
         files: Vec<PathBuf>,
     },
+    /// List the lint rules.
+    Rules,
+    /// Print a rule's page (by code, e.g. DL3006, or name).
+    Rule { code: String },
 }
 
 pub fn main() -> ExitCode {
@@ -92,26 +99,76 @@ fn run(cli: Cli) -> Result<ExitCode> {
                 exit_for(failed)
             })
         }
+        Command::Rules => {
+            let mut out = std::io::stdout().lock();
+            for r in lint::rules::ALL {
+                let m = r.meta();
+                let page = m.page();
+                let first = page
+                    .lines()
+                    .find(|l| !l.is_empty() && !l.starts_with('#'))
+                    .unwrap_or("");
+                let off = if m.enabled_by_default {
+                    ""
+                } else {
+                    " (off by default)"
+                };
+                writeln!(out, "{:<28} {:<8} {first}{off}", m.code, m.level.as_str())?;
+            }
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Rule { code } => match lint::rule(&code) {
+            Some(r) => {
+                let m = r.meta();
+                let mut out = std::io::stdout().lock();
+                writeln!(out, "# {} ({})\n", m.code, m.name)?;
+                writeln!(out, "Level: {}. Reference: {}\n", m.level.as_str(), m.url())?;
+                writeln!(out, "{}", m.page().trim_end())?;
+                Ok(ExitCode::SUCCESS)
+            }
+            None => bail!("no rule {code}; `layerlab rules` lists them"),
+        },
     }
 }
 
-/// Prints one file's diagnostics; true when any is an error.
+/// Prints one file's diagnostics and findings; true when any fails the run.
 fn lint_one(out: &mut impl Write, file: &Path, src: &str) -> Result<bool> {
     let analysis = dockerfile::analyze(src);
+    let findings = lint::lint(src, &analysis);
     let idx = LineIndex::new(src);
+    let name = file.display();
+    // Syntax errors and findings, merged in source order.
+    let mut lines: Vec<(usize, String)> = Vec::new();
     let mut failed = false;
     for d in &analysis.diagnostics {
         let at = idx.line_col(d.span.start);
-        let name = file.display();
-        match d.severity {
+        let text = match d.severity {
             Severity::Error => {
                 failed = true;
-                writeln!(out, "{name}:{}:{}: {}", at.line, at.col, d.message)?;
+                format!("{name}:{}:{}: {}", at.line, at.col, d.message)
             }
-            Severity::Warning => {
-                writeln!(out, "{name}:{}:{}: warning: {}", at.line, at.col, d.message)?
-            }
-        }
+            Severity::Warning => format!("{name}:{}:{}: warning: {}", at.line, at.col, d.message),
+        };
+        lines.push((d.span.start, text));
+    }
+    for f in &findings {
+        let at = idx.line_col(f.span.start);
+        failed |= f.level <= lint::Level::Info;
+        lines.push((
+            f.span.start,
+            format!(
+                "{name}:{}:{}: {} {}: {}",
+                at.line,
+                at.col,
+                f.code,
+                f.level.as_str(),
+                f.message
+            ),
+        ));
+    }
+    lines.sort_by_key(|(at, _)| *at);
+    for (_, l) in lines {
+        writeln!(out, "{l}")?;
     }
     Ok(failed)
 }

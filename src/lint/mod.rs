@@ -1,0 +1,277 @@
+//! The linter: hadolint's DL rules and BuildKit's build checks over the typed
+//! Dockerfile. One rule per file in `rules/`; each rule's doc comment is its
+//! page (`Meta::doc`), so the page and the code cannot drift apart.
+
+pub mod rules;
+
+use crate::dockerfile::instructions::Dockerfile;
+use crate::dockerfile::{Analysis, Ast, Span};
+use serde::Serialize;
+
+/// hadolint's severities (BuildKit's checks are all warnings).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Level {
+    Error,
+    Warning,
+    Info,
+    Style,
+}
+
+impl Level {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Level::Error => "error",
+            Level::Warning => "warning",
+            Level::Info => "info",
+            Level::Style => "style",
+        }
+    }
+}
+
+/// Where a rule comes from, which decides its reference URL.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Origin {
+    Hadolint,
+    Buildkit,
+}
+
+/// What a rule is: its code, name, default level and page.
+#[derive(Debug)]
+pub struct Meta {
+    /// `DL3006`, or BuildKit's rule name (`StageNameCasing`).
+    pub code: &'static str,
+    /// kebab-case name.
+    pub name: &'static str,
+    pub level: Level,
+    pub origin: Origin,
+    /// Off unless asked for (hadolint's "ignore" severity, BuildKit's experimental checks).
+    pub enabled_by_default: bool,
+    /// The rule's page, Markdown, from its doc comment.
+    pub doc: &'static str,
+}
+
+impl Meta {
+    /// The upstream reference page.
+    pub fn url(&self) -> String {
+        match self.origin {
+            Origin::Hadolint => format!("https://github.com/hadolint/hadolint/wiki/{}", self.code),
+            Origin::Buildkit => {
+                format!("https://docs.docker.com/go/dockerfile/rule/{}/", self.name)
+            }
+        }
+    }
+
+    /// The page with the doc comment's leading space removed from each line.
+    pub fn page(&self) -> String {
+        self.doc
+            .lines()
+            .map(|l| l.strip_prefix(' ').unwrap_or(l))
+            .collect::<Vec<_>>()
+            .join("\n")
+    }
+}
+
+/// A rule: metadata plus a check over the whole Dockerfile.
+pub trait Rule: Sync {
+    fn meta(&self) -> &'static Meta;
+    fn check(&self, cx: &Context, out: &mut Vec<Finding>);
+}
+
+/// How safe a fix is to apply without review (ruff's classification).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Applicability {
+    /// The image built afterwards is the same, or the change is what the rule is about.
+    Safe,
+    /// Changes behaviour in a way the user should review.
+    Unsafe,
+}
+
+/// Replace the text at `span` with `replacement`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Edit {
+    pub span: Span,
+    pub replacement: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Fix {
+    pub title: String,
+    pub applicability: Applicability,
+    pub edits: Vec<Edit>,
+}
+
+/// One problem a rule found.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Finding {
+    pub code: &'static str,
+    pub level: Level,
+    pub message: String,
+    pub span: Span,
+    pub fix: Option<Fix>,
+}
+
+/// What rules look at.
+pub struct Context<'a> {
+    pub source: &'a str,
+    pub ast: &'a Ast,
+    pub dockerfile: &'a Dockerfile,
+}
+
+impl Context<'_> {
+    pub fn text(&self, span: Span) -> &str {
+        self.source.get(span.start..span.end).unwrap_or("")
+    }
+}
+
+/// Declares a rule: its doc comment (the page) and metadata. The module that
+/// calls it defines `fn check(cx: &Context, out: &mut Vec<Finding>)`.
+macro_rules! declare_rule {
+    (
+        $(#[doc = $doc:literal])*
+        $name:ident {
+            code: $code:literal,
+            name: $rname:literal,
+            level: $level:ident,
+            origin: $origin:ident $(,)?
+            $(, enabled_by_default: $enabled:literal $(,)?)?
+        }
+    ) => {
+        $(#[doc = $doc])*
+        pub struct $name;
+
+        pub static META: $crate::lint::Meta = $crate::lint::Meta {
+            code: $code,
+            name: $rname,
+            level: $crate::lint::Level::$level,
+            origin: $crate::lint::Origin::$origin,
+            enabled_by_default: declare_rule!(@enabled $($enabled)?),
+            doc: concat!($($doc, "\n"),*),
+        };
+
+        impl $crate::lint::Rule for $name {
+            fn meta(&self) -> &'static $crate::lint::Meta {
+                &META
+            }
+            fn check(&self, cx: &$crate::lint::Context, out: &mut Vec<$crate::lint::Finding>) {
+                check(cx, out)
+            }
+        }
+    };
+    (@enabled) => { true };
+    (@enabled $e:literal) => { $e };
+}
+pub(crate) use declare_rule;
+
+impl Finding {
+    pub fn new(meta: &'static Meta, message: impl Into<String>, span: Span) -> Finding {
+        Finding {
+            code: meta.code,
+            level: meta.level,
+            message: message.into(),
+            span,
+            fix: None,
+        }
+    }
+
+    pub fn with_fix(
+        mut self,
+        title: impl Into<String>,
+        applicability: Applicability,
+        edits: Vec<Edit>,
+    ) -> Finding {
+        self.fix = Some(Fix {
+            title: title.into(),
+            applicability,
+            edits,
+        });
+        self
+    }
+}
+
+/// Runs every enabled rule; findings in source order.
+pub fn lint(source: &str, analysis: &Analysis) -> Vec<Finding> {
+    let cx = Context {
+        source,
+        ast: &analysis.ast,
+        dockerfile: &analysis.dockerfile,
+    };
+    let mut out = Vec::new();
+    for rule in rules::ALL {
+        if rule.meta().enabled_by_default {
+            rule.check(&cx, &mut out);
+        }
+    }
+    out.sort_by(|a, b| (a.span.start, a.span.end, a.code).cmp(&(b.span.start, b.span.end, b.code)));
+    out
+}
+
+/// The rule with this code (case-insensitive) or kebab-case name.
+pub fn rule(code_or_name: &str) -> Option<&'static dyn Rule> {
+    rules::ALL.iter().copied().find(|r| {
+        r.meta().code.eq_ignore_ascii_case(code_or_name)
+            || r.meta().name.eq_ignore_ascii_case(code_or_name)
+    })
+}
+
+/// Applies the fixes of `findings` that do not overlap an earlier one.
+pub fn apply_fixes(source: &str, findings: &[Finding], allow_unsafe: bool) -> String {
+    let mut edits: Vec<&Edit> = findings
+        .iter()
+        .filter_map(|f| f.fix.as_ref())
+        .filter(|f| allow_unsafe || f.applicability == Applicability::Safe)
+        .flat_map(|f| &f.edits)
+        .collect();
+    edits.sort_by_key(|e| (e.span.start, e.span.end));
+    let mut out = String::with_capacity(source.len());
+    let mut at = 0;
+    for e in edits {
+        if e.span.start < at {
+            continue;
+        }
+        out.push_str(&source[at..e.span.start]);
+        out.push_str(&e.replacement);
+        at = e.span.end;
+    }
+    out.push_str(&source[at..]);
+    out
+}
+
+#[cfg(test)]
+pub(crate) mod testing {
+    use super::*;
+    use crate::dockerfile::analyze;
+
+    /// The text under each finding of `code` in `src`.
+    pub fn flagged(src: &str, code: &str) -> Vec<String> {
+        let a = analyze(src);
+        lint(src, &a)
+            .into_iter()
+            .filter(|f| f.code == code)
+            .map(|f| src[f.span.start..f.span.end].to_string())
+            .collect()
+    }
+
+    /// Applies every fix for `code` and returns the new source, checking that
+    /// the rule no longer fires on it.
+    pub fn fixed(src: &str, code: &str) -> String {
+        let a = analyze(src);
+        let findings: Vec<Finding> = lint(src, &a)
+            .into_iter()
+            .filter(|f| f.code == code)
+            .collect();
+        assert!(
+            findings.iter().all(|f| f.fix.is_some()),
+            "a {code} finding without a fix"
+        );
+        let out = apply_fixes(src, &findings, true);
+        assert_eq!(
+            flagged(&out, code),
+            Vec::<String>::new(),
+            "{code} still fires after its fix:\n{out}"
+        );
+        out
+    }
+}

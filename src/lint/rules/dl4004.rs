@@ -1,0 +1,68 @@
+use super::prelude::*;
+
+declare_rule! {
+    /// ## What it does
+    /// Flags a stage with more than one `ENTRYPOINT`. Also part of BuildKit's check
+    /// *MultipleInstructionsDisallowed*.
+    ///
+    /// ## Why is this bad?
+    /// Only the last `ENTRYPOINT` of a stage takes effect; the earlier ones do nothing
+    /// but mislead the reader.
+    ///
+    /// ## Example
+    /// ```dockerfile
+    /// ENTRYPOINT ["a"]
+    /// ENTRYPOINT ["b"]
+    /// ```
+    ///
+    /// ## Use instead
+    /// ```dockerfile
+    /// ENTRYPOINT ["b"]
+    /// ```
+    Dl4004 {
+        code: "DL4004",
+        name: "multiple-entrypoint",
+        level: Error,
+        origin: Hadolint,
+    }
+}
+
+fn check(cx: &Context, out: &mut Vec<Finding>) {
+    for stage in &cx.dockerfile.stages {
+        let all: Vec<&Instruction> = stage
+            .instructions
+            .iter()
+            .filter(|i| matches!(i.instr, Instr::Entrypoint(_)))
+            .collect();
+        // Report every one but the last, which is the one that takes effect.
+        for ins in all.iter().take(all.len().saturating_sub(1)) {
+            out.push(Finding::new(
+                &META,
+                "Multiple ENTRYPOINT instructions found. Only the last one takes effect",
+                ins.keyword.span,
+            ));
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::lint::testing::flagged;
+
+    #[test]
+    fn flags_all_but_the_last_per_stage() {
+        let src =
+            "FROM a:1\nENTRYPOINT [\"1\"]\nENTRYPOINT [\"2\"]\nFROM b:1\nENTRYPOINT [\"3\"]\n";
+        assert_eq!(flagged(src, "DL4004"), vec!["ENTRYPOINT"]);
+        let found = crate::lint::lint(src, &crate::dockerfile::analyze(src));
+        assert_eq!(
+            found
+                .iter()
+                .find(|f| f.code == "DL4004")
+                .unwrap()
+                .span
+                .start,
+            9
+        );
+    }
+}

@@ -1,0 +1,86 @@
+//! Every rule, one per file. A rule that hadolint and BuildKit both have is
+//! implemented once, under its hadolint code, and its page names the BuildKit
+//! check it also stands for (see docs/lint.md).
+
+use super::Rule;
+
+mod consistent_instruction_casing;
+mod dl3000;
+mod dl3006;
+mod dl3007;
+mod dl3020;
+mod dl3021;
+mod dl3024;
+mod dl3025;
+mod dl4000;
+mod dl4003;
+mod dl4004;
+mod expose_proto_casing;
+mod from_as_casing;
+mod legacy_key_value_format;
+mod no_empty_continuation;
+mod reserved_stage_name;
+mod stage_name_casing;
+
+/// All rules, in the order `layerlab rules` lists them.
+pub static ALL: &[&dyn Rule] = &[
+    &dl3000::Dl3000,
+    &dl3006::Dl3006,
+    &dl3007::Dl3007,
+    &dl3020::Dl3020,
+    &dl3021::Dl3021,
+    &dl3024::Dl3024,
+    &dl3025::Dl3025,
+    &dl4000::Dl4000,
+    &dl4003::Dl4003,
+    &dl4004::Dl4004,
+    &consistent_instruction_casing::ConsistentInstructionCasing,
+    &expose_proto_casing::ExposeProtoCasing,
+    &from_as_casing::FromAsCasing,
+    &legacy_key_value_format::LegacyKeyValueFormat,
+    &no_empty_continuation::NoEmptyContinuation,
+    &reserved_stage_name::ReservedStageName,
+    &stage_name_casing::StageNameCasing,
+];
+
+/// Shared imports for rule files.
+mod prelude {
+    pub use crate::dockerfile::Span;
+    pub use crate::dockerfile::instructions::{Instr, Instruction};
+    pub(crate) use crate::lint::declare_rule;
+    pub use crate::lint::{Applicability, Context, Edit, Finding};
+}
+
+/// `word` in the casing of `like`: all lower when `like` is all lower, else upper.
+pub(super) fn same_case(like: &str, word: &str) -> String {
+    if like.chars().any(|c| c.is_ascii_uppercase()) {
+        word.to_ascii_uppercase()
+    } else {
+        word.to_ascii_lowercase()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::collections::HashSet;
+
+    #[test]
+    fn codes_and_names_are_unique_and_pages_have_every_section() {
+        let mut seen = HashSet::new();
+        for r in ALL {
+            let m = r.meta();
+            assert!(seen.insert(m.code), "duplicate code {}", m.code);
+            assert!(seen.insert(m.name), "duplicate name {}", m.name);
+            let page = m.page();
+            for section in [
+                "## What it does",
+                "## Why is this bad?",
+                "## Example",
+                "## Use instead",
+            ] {
+                assert!(page.contains(section), "{} page lacks {section}", m.code);
+            }
+        }
+    }
+}
