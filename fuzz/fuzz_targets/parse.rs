@@ -1,6 +1,7 @@
-//! Any bytes: the parser, the typed layer and the expander must not panic,
-//! every span anywhere in their output must lie inside the source on character
-//! boundaries, and the BuildKit dump must be producible.
+//! Any bytes: the parser, the typed layer, the expander and the lint rules
+//! must not panic, every span anywhere in their output (fix edits included)
+//! must lie inside the source on character boundaries, applying the fixes must
+//! work, and the BuildKit dump must be producible.
 #![no_main]
 
 use layerlab::dockerfile::analyze;
@@ -29,5 +30,8 @@ fuzz_target!(|data: &[u8]| {
     check_spans(&src, &serde_json::to_value(&a.ast).unwrap());
     check_spans(&src, &serde_json::to_value(&a.dockerfile).unwrap());
     check_spans(&src, &serde_json::to_value(&a.diagnostics).unwrap());
+    let findings = layerlab::lint::lint(&src, &a);
+    check_spans(&src, &serde_json::to_value(&findings).unwrap());
+    let _ = layerlab::lint::apply_fixes(&src, &findings, true);
     let _ = a.ast.dump();
 });
