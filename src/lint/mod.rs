@@ -176,6 +176,21 @@ impl Finding {
         }
     }
 
+    /// A fix that replaces one span.
+    pub fn with_replacement(
+        self,
+        title: impl Into<String>,
+        applicability: Applicability,
+        span: Span,
+        replacement: impl Into<String>,
+    ) -> Finding {
+        let edit = Edit {
+            span,
+            replacement: replacement.into(),
+        };
+        self.with_fix(title, applicability, vec![edit])
+    }
+
     pub fn with_fix(
         mut self,
         title: impl Into<String>,

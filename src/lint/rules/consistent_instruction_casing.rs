@@ -69,13 +69,11 @@ fn check(cx: &Context, out: &mut Vec<Finding>) {
                     ),
                     k.span,
                 )
-                .with_fix(
+                .with_replacement(
                     format!("Write {want}"),
                     Applicability::Safe,
-                    vec![Edit {
-                        span: k.span,
-                        replacement: want,
-                    }],
+                    k.span,
+                    want,
                 ),
             );
         }

@@ -57,13 +57,11 @@ fn check(cx: &Context, out: &mut Vec<Finding>) {
             let mut f = Finding::new(&META, "Use absolute WORKDIR", path.span);
             if let Some(base) = &current {
                 let joined = format!("{}/{}", base.trim_end_matches('/'), raw);
-                f = f.with_fix(
+                f = f.with_replacement(
                     format!("Use the absolute path {joined}"),
                     Applicability::Safe,
-                    vec![Edit {
-                        span: path.span,
-                        replacement: joined.clone(),
-                    }],
+                    path.span,
+                    joined.clone(),
                 );
                 current = Some(joined);
             } else {

@@ -82,13 +82,11 @@ fn check(cx: &Context, out: &mut Vec<Finding>) {
                         "Use COPY instead of ADD for files and folders",
                         ins.keyword.span,
                     )
-                    .with_fix(
+                    .with_replacement(
                         "Replace ADD with COPY",
                         Applicability::Safe,
-                        vec![Edit {
-                            span: ins.keyword.span,
-                            replacement: super::same_case(&ins.keyword.value, "COPY"),
-                        }],
+                        ins.keyword.span,
+                        super::same_case(&ins.keyword.value, "COPY"),
                     ),
                 );
             }

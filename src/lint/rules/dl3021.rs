@@ -46,13 +46,11 @@ fn check(cx: &Context, out: &mut Vec<Finding>) {
                         "COPY with more than 2 arguments requires the last argument to end with /",
                         files.dest.span,
                     )
-                    .with_fix(
+                    .with_replacement(
                         "Add a trailing /",
                         Applicability::Safe,
-                        vec![Edit {
-                            span: Span::empty(at),
-                            replacement: "/".into(),
-                        }],
+                        Span::empty(at),
+                        "/",
                     ),
                 );
             }

@@ -59,13 +59,11 @@ fn check(cx: &Context, out: &mut Vec<Finding>) {
                 script.span,
             );
             if let Some(json) = as_json(&script.value) {
-                f = f.with_fix(
+                f = f.with_replacement(
                     "Use JSON (exec) form",
                     Applicability::Safe,
-                    vec![Edit {
-                        span: script.span,
-                        replacement: json,
-                    }],
+                    script.span,
+                    json,
                 );
             }
             out.push(f);

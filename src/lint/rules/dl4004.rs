@@ -28,21 +28,14 @@ declare_rule! {
 }
 
 fn check(cx: &Context, out: &mut Vec<Finding>) {
-    for stage in &cx.dockerfile.stages {
-        let all: Vec<&Instruction> = stage
-            .instructions
-            .iter()
-            .filter(|i| matches!(i.instr, Instr::Entrypoint(_)))
-            .collect();
-        // Report every one but the last, which is the one that takes effect.
-        for ins in all.iter().take(all.len().saturating_sub(1)) {
-            out.push(Finding::new(
-                &META,
-                "Multiple ENTRYPOINT instructions found. Only the last one takes effect",
-                ins.keyword.span,
-            ));
-        }
-    }
+    let message = "Multiple ENTRYPOINT instructions found. Only the last one takes effect";
+    super::all_but_last(
+        cx,
+        out,
+        &META,
+        |i| matches!(i, Instr::Entrypoint(_)),
+        message,
+    );
 }
 
 #[cfg(test)]

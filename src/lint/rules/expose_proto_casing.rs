@@ -47,11 +47,7 @@ fn check(cx: &Context, out: &mut Vec<Finding>) {
                     let fixed = p.raw.to_lowercase();
                     out.push(
                         Finding::new(&META, format!("Defined protocol '{proto}' in EXPOSE instruction should be lowercase"), p.span)
-                            .with_fix(
-                                format!("Write {fixed}"),
-                                Applicability::Safe,
-                                vec![Edit { span: p.span, replacement: fixed.clone() }],
-                            ),
+                            .with_replacement(format!("Write {fixed}"), Applicability::Safe, p.span, fixed.clone()),
                     );
                 }
             }

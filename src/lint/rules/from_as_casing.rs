@@ -50,13 +50,11 @@ fn check(cx: &Context, out: &mut Vec<Finding>) {
                     ),
                     as_word.span,
                 )
-                .with_fix(
+                .with_replacement(
                     format!("Write {want}"),
                     Applicability::Safe,
-                    vec![Edit {
-                        span: as_word.span,
-                        replacement: want.into(),
-                    }],
+                    as_word.span,
+                    want,
                 ),
             );
         }

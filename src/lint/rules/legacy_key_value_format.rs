@@ -56,13 +56,11 @@ fn check(cx: &Context, out: &mut Vec<Finding>) {
                     None
                 };
                 if let Some(r) = replacement {
-                    f = f.with_fix(
+                    f = f.with_replacement(
                         "Use key=value",
                         Applicability::Safe,
-                        vec![Edit {
-                            span: p.key.span.cover(p.value.span),
-                            replacement: r,
-                        }],
+                        p.key.span.cover(p.value.span),
+                        r,
                     );
                 }
                 out.push(f);

@@ -51,6 +51,24 @@ mod prelude {
     pub use crate::lint::{Applicability, Context, Edit, Finding};
 }
 
+/// Reports every instruction matching `is` in a stage but the last, which is the
+/// one that takes effect (CMD, ENTRYPOINT, HEALTHCHECK).
+pub(super) fn all_but_last(
+    cx: &super::Context,
+    out: &mut Vec<super::Finding>,
+    meta: &'static super::Meta,
+    is: fn(&prelude::Instr) -> bool,
+    message: &str,
+) {
+    for stage in &cx.dockerfile.stages {
+        let all: Vec<&prelude::Instruction> =
+            stage.instructions.iter().filter(|i| is(&i.instr)).collect();
+        for ins in all.iter().take(all.len().saturating_sub(1)) {
+            out.push(super::Finding::new(meta, message, ins.keyword.span));
+        }
+    }
+}
+
 /// `word` in the casing of `like`: all lower when `like` is all lower, else upper.
 pub(super) fn same_case(like: &str, word: &str) -> String {
     if like.chars().any(|c| c.is_ascii_uppercase()) {

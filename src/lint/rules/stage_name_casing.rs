@@ -42,13 +42,11 @@ fn check(cx: &Context, out: &mut Vec<Finding>) {
                     format!("Stage name '{written}' should be lowercase"),
                     span,
                 )
-                .with_fix(
+                .with_replacement(
                     format!("Rename to {lower}"),
                     Applicability::Safe,
-                    vec![Edit {
-                        span,
-                        replacement: lower.clone(),
-                    }],
+                    span,
+                    lower.clone(),
                 ),
             );
         }
