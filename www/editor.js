@@ -33,16 +33,40 @@ export function create(parent, doc, onChange, onRun) {
   return view;
 }
 
-// Shows diagnostics: an array of {from, to, severity, message, source} with
-// offsets in UTF-16 code units, clamped to the document.
+// Shows diagnostics: an array of {from, to, severity, message, source, url,
+// fix: {title, changes: [{from, to, insert}]}} with offsets in UTF-16 code
+// units, clamped to the document. A fix becomes a quick-fix action; a rule's
+// url a link in the tooltip.
 export function showDiagnostics(view, diagnostics) {
   const len = view.state.doc.length;
-  const clamped = diagnostics.map((d) => {
-    const from = Math.min(Math.max(d.from, 0), len);
-    const to = Math.min(Math.max(d.to, from), len);
-    return { ...d, from, to };
+  const clamp = (n) => Math.min(Math.max(n, 0), len);
+  const shown = diagnostics.map((d) => {
+    const from = clamp(d.from);
+    const to = Math.max(clamp(d.to), from);
+    const out = { from, to, severity: d.severity, message: d.message, source: d.source };
+    if (d.url) {
+      out.renderMessage = () => {
+        const span = document.createElement("span");
+        span.textContent = d.message;
+        const a = document.createElement("a");
+        a.href = d.url;
+        a.target = "_blank";
+        a.rel = "noopener";
+        a.className = "layerlab-rule-link";
+        a.textContent = "rule page";
+        span.append(a);
+        return span;
+      };
+    }
+    if (d.fix) {
+      out.actions = [{
+        name: d.fix.title,
+        apply: (v) => v.dispatch({ changes: d.fix.changes.map((c) => ({ from: clamp(c.from), to: clamp(c.to), insert: c.insert })) }),
+      }];
+    }
+    return out;
   });
-  view.dispatch(setDiagnostics(view.state, clamped));
+  view.dispatch(setDiagnostics(view.state, shown));
 }
 
 // Moves the cursor to an offset and focuses the editor (from the diagnostics list).

@@ -52,8 +52,8 @@ pub fn app() -> Html {
     };
 
     let errors = state.errors();
-    let warnings = state.problems.len() - errors;
-    let (status_class, status_text) = match (errors, warnings) {
+    let others = state.problems.len() - errors;
+    let (status_class, status_text) = match (errors, others) {
         (0, 0) => ("status ok", "no problems".to_string()),
         (0, w) => ("status warn", plural(w, "warning")),
         (e, _) => ("status bad", plural(e, "error")),
@@ -109,12 +109,21 @@ fn problem_list(props: &ProblemListProps) -> Html {
             { for props.problems.iter().map(|p| {
                 let on_select = props.on_select.clone();
                 let from = p.from;
-                let icon = if p.severity == "error" { "✖" } else { "▲" };
+                let icon = match p.severity {
+                    "error" => "✖",
+                    "warning" => "▲",
+                    _ => "●",
+                };
                 html! {
                     <li>
                         <button type="button" onclick={Callback::from(move |_| on_select.emit(from))}>
                             <span class={classes!("sev", p.severity)} aria-label={p.severity}>{icon}</span>
-                            <span class="msg">{&p.message}</span>
+                            <span class="msg">
+                                if p.source != "syntax" {
+                                    <span class="code">{p.source}</span>
+                                }
+                                {&p.message}
+                            </span>
                             <span class="loc">{format!("{}:{}", p.line, p.col)}</span>
                         </button>
                     </li>

@@ -1,26 +1,49 @@
-//! Diagnostics in the form the editor and the problems list need: UTF-16
-//! offsets (what CodeMirror counts) and 1-based line and column.
+//! Diagnostics and lint findings in the form the editor and the problems list
+//! need: UTF-16 offsets (what CodeMirror counts), 1-based line and column, and
+//! fixes as editor changes.
 
-use crate::dockerfile::{Diagnostic, LineIndex, Severity};
+use crate::dockerfile::{Analysis, LineIndex, Severity};
+use crate::lint::{self, Finding, Level};
 use serde::Serialize;
+
+/// One text change, in UTF-16 offsets.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Change {
+    pub from: usize,
+    pub to: usize,
+    pub insert: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct QuickFix {
+    pub title: String,
+    pub changes: Vec<Change>,
+}
 
 /// One problem, ready for CodeMirror's `setDiagnostics` and for the list.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Problem {
     pub from: usize,
     pub to: usize,
+    /// CodeMirror's severities: error, warning, info, hint.
     pub severity: &'static str,
     pub message: String,
+    /// The rule code, or "syntax" for parse errors.
     pub source: &'static str,
+    /// The rule's reference page, when the problem comes from a rule.
+    pub url: Option<String>,
+    pub fix: Option<QuickFix>,
     #[serde(skip)]
     pub line: usize,
     #[serde(skip)]
     pub col: usize,
 }
 
-pub fn problems(src: &str, diagnostics: &[Diagnostic]) -> Vec<Problem> {
+/// Syntax problems and rule findings of one source, in source order.
+pub fn problems(src: &str, analysis: &Analysis, findings: &[Finding]) -> Vec<Problem> {
     let idx = LineIndex::new(src);
-    diagnostics
+    let mut out: Vec<Problem> = analysis
+        .diagnostics
         .iter()
         .map(|d| {
             let at = idx.line_col(d.span.start);
@@ -32,10 +55,45 @@ pub fn problems(src: &str, diagnostics: &[Diagnostic]) -> Vec<Problem> {
                     Severity::Warning => "warning",
                 },
                 message: d.message.clone(),
-                source: "layerlab",
+                source: "syntax",
+                url: None,
+                fix: None,
                 line: at.line,
                 col: at.col,
             }
         })
-        .collect()
+        .collect();
+    for f in findings {
+        let at = idx.line_col(f.span.start);
+        let meta = lint::rule(f.code).map(|r| r.meta());
+        out.push(Problem {
+            from: idx.utf16_offset(f.span.start),
+            to: idx.utf16_offset(f.span.end),
+            severity: match f.level {
+                Level::Error => "error",
+                Level::Warning => "warning",
+                Level::Info => "info",
+                Level::Style => "hint",
+            },
+            message: f.message.clone(),
+            source: f.code,
+            url: meta.map(|m| m.url()),
+            fix: f.fix.as_ref().map(|fix| QuickFix {
+                title: fix.title.clone(),
+                changes: fix
+                    .edits
+                    .iter()
+                    .map(|e| Change {
+                        from: idx.utf16_offset(e.span.start),
+                        to: idx.utf16_offset(e.span.end),
+                        insert: e.replacement.clone(),
+                    })
+                    .collect(),
+            }),
+            line: at.line,
+            col: at.col,
+        });
+    }
+    out.sort_by_key(|p| (p.from, p.to));
+    out
 }

@@ -30,9 +30,10 @@ pub struct Playground {
 impl Playground {
     pub fn new(source: &str) -> Self {
         let analysis = analyze(source);
+        let findings = crate::lint::lint(source, &analysis);
         Playground {
             source: source.into(),
-            problems: Rc::new(problems(source, &analysis.diagnostics)),
+            problems: Rc::new(problems(source, &analysis, &findings)),
         }
     }
 

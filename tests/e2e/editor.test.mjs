@@ -52,7 +52,7 @@ test("a broken Dockerfile is underlined where it is wrong, as you type", async (
   await editor.click();
   await page.keyboard.press("Control+a");
   await page.keyboard.press("Delete");
-  await page.keyboard.type("FROM alpine AS build\nCOPY --form=build /src /dst\nENV PATH\n");
+  await page.keyboard.type("FROM alpine:3.20 AS build\nCOPY --form=build /src /dst\nENV PATH\n");
 
   const squiggles = page.locator(".cm-lintRange-error");
   await squiggles.first().waitFor();
@@ -81,16 +81,49 @@ test("fixing the typo through the problems list clears it", async () => {
   await page.keyboard.press("Control+End");
   await page.keyboard.press("ArrowUp");
   await page.keyboard.press("End");
-  await page.keyboard.type(" /usr/bin");
+  await page.keyboard.type("=/usr/bin");
 
   await page.getByTestId("no-problems").waitFor();
   assert.equal(await page.locator(".cm-lintRange-error").count(), 0);
   assert.deepEqual(await page.locator(".cm-line").allTextContents(), [
-    "FROM alpine AS build",
+    "FROM alpine:3.20 AS build",
     "COPY --from=build /src /dst",
-    "ENV PATH /usr/bin",
+    "ENV PATH=/usr/bin",
     "",
   ]);
   await page.screenshot({ path: path.join(artifacts, "editor-fixed.png") });
+});
+
+test("a lint finding shows its rule and its quick fix applies", async () => {
+  const editor = page.locator(".cm-content");
+  await editor.click();
+  await page.keyboard.press("Control+a");
+  await page.keyboard.press("Delete");
+  await page.keyboard.type("FROM alpine:3.20\nENV NODE_ENV production\n");
+
+  const warning = page.locator(".cm-lintRange-warning");
+  await warning.first().waitFor();
+  assert.deepEqual(await warning.allTextContents(), ["NODE_ENV production"]);
+  const item = page.getByTestId("problems").locator("li");
+  assert.equal(await item.count(), 1);
+  assert.match(await item.innerText(), /LegacyKeyValueFormat[\s\S]*legacy "ENV key value" format[\s\S]*2:5/);
+
+  // The tooltip names the rule, links its page and offers the fix.
+  await warning.first().hover();
+  const tooltip = page.locator(".cm-tooltip-lint");
+  await tooltip.waitFor();
+  assert.equal(
+    await tooltip.locator("a.layerlab-rule-link").getAttribute("href"),
+    "https://docs.docker.com/go/dockerfile/rule/legacy-key-value-format/",
+  );
+  await page.screenshot({ path: path.join(artifacts, "editor-quickfix.png") });
+  await tooltip.getByText("Use key=value").click();
+
+  await page.getByTestId("no-problems").waitFor();
+  assert.deepEqual(await page.locator(".cm-line").allTextContents(), [
+    "FROM alpine:3.20",
+    "ENV NODE_ENV=production",
+    "",
+  ]);
   assert.deepEqual(consoleErrors, []);
 });
