@@ -6,41 +6,63 @@ use super::Rule;
 
 mod consistent_instruction_casing;
 mod dl3000;
+mod dl3002;
 mod dl3006;
 mod dl3007;
+mod dl3011;
+mod dl3012;
 mod dl3020;
 mod dl3021;
+mod dl3022;
+mod dl3023;
 mod dl3024;
 mod dl3025;
+mod dl3045;
 mod dl4000;
 mod dl4003;
 mod dl4004;
+mod expose_invalid_format;
 mod expose_proto_casing;
 mod from_as_casing;
+mod from_platform_flag_const_disallowed;
 mod legacy_key_value_format;
 mod no_empty_continuation;
+mod redundant_target_platform;
 mod reserved_stage_name;
+mod secrets_used_in_arg_or_env;
 mod stage_name_casing;
+mod undefined_arg_in_from;
 
 /// All rules, in the order `layerlab rules` lists them.
 pub static ALL: &[&dyn Rule] = &[
     &dl3000::Dl3000,
+    &dl3002::Dl3002,
     &dl3006::Dl3006,
     &dl3007::Dl3007,
+    &dl3011::Dl3011,
+    &dl3012::Dl3012,
     &dl3020::Dl3020,
     &dl3021::Dl3021,
+    &dl3022::Dl3022,
+    &dl3023::Dl3023,
     &dl3024::Dl3024,
     &dl3025::Dl3025,
+    &dl3045::Dl3045,
     &dl4000::Dl4000,
     &dl4003::Dl4003,
     &dl4004::Dl4004,
     &consistent_instruction_casing::ConsistentInstructionCasing,
+    &expose_invalid_format::ExposeInvalidFormat,
     &expose_proto_casing::ExposeProtoCasing,
     &from_as_casing::FromAsCasing,
+    &from_platform_flag_const_disallowed::FromPlatformFlagConstDisallowed,
     &legacy_key_value_format::LegacyKeyValueFormat,
     &no_empty_continuation::NoEmptyContinuation,
+    &redundant_target_platform::RedundantTargetPlatform,
     &reserved_stage_name::ReservedStageName,
+    &secrets_used_in_arg_or_env::SecretsUsedInArgOrEnv,
     &stage_name_casing::StageNameCasing,
+    &undefined_arg_in_from::UndefinedArgInFrom,
 ];
 
 /// Shared imports for rule files.
