@@ -52,7 +52,7 @@ test("a broken Dockerfile is underlined where it is wrong, as you type", async (
   await editor.click();
   await page.keyboard.press("Control+a");
   await page.keyboard.press("Delete");
-  await page.keyboard.type("FROM alpine:3.20 AS build\nCOPY --form=build /src /dst\nENV PATH\n");
+  await page.keyboard.type("FROM alpine:3.20 AS build\nFROM alpine:3.20\nCOPY --form=build /src /dst\nENV PATH\n");
 
   const squiggles = page.locator(".cm-lintRange-error");
   await squiggles.first().waitFor();
@@ -62,8 +62,8 @@ test("a broken Dockerfile is underlined where it is wrong, as you type", async (
   assert.equal(await items.count(), 2);
   const first = await items.nth(0).innerText();
   assert.match(first, /unknown flag: --form \(did you mean from\?\)/);
-  assert.match(first, /2:6/);
-  assert.match(await items.nth(1).innerText(), /ENV must have two arguments[\s\S]*3:5/);
+  assert.match(first, /3:6/);
+  assert.match(await items.nth(1).innerText(), /ENV must have two arguments[\s\S]*4:5/);
   assert.equal(await page.getByTestId("status").textContent(), "2 errors");
   await page.screenshot({ path: path.join(artifacts, "editor-errors.png") });
 });
@@ -87,6 +87,7 @@ test("fixing the typo through the problems list clears it", async () => {
   assert.equal(await page.locator(".cm-lintRange-error").count(), 0);
   assert.deepEqual(await page.locator(".cm-line").allTextContents(), [
     "FROM alpine:3.20 AS build",
+    "FROM alpine:3.20",
     "COPY --from=build /src /dst",
     "ENV PATH=/usr/bin",
     "",
