@@ -34,9 +34,9 @@ export function create(parent, doc, onChange, onRun) {
 }
 
 // Shows diagnostics: an array of {from, to, severity, message, source, url,
-// fix: {title, changes: [{from, to, insert}]}} with offsets in UTF-16 code
-// units, clamped to the document. A fix becomes a quick-fix action; a rule's
-// url a link in the tooltip.
+// fix, ignore} (fix and ignore: {title, changes: [{from, to, insert}]}) with offsets in UTF-16 code
+// units, clamped to the document. A fix and the "ignore here" pragma become
+// actions; a rule's url a link in the tooltip.
 export function showDiagnostics(view, diagnostics) {
   const len = view.state.doc.length;
   const clamp = (n) => Math.min(Math.max(n, 0), len);
@@ -58,12 +58,11 @@ export function showDiagnostics(view, diagnostics) {
         return span;
       };
     }
-    if (d.fix) {
-      out.actions = [{
-        name: d.fix.title,
-        apply: (v) => v.dispatch({ changes: d.fix.changes.map((c) => ({ from: clamp(c.from), to: clamp(c.to), insert: c.insert })) }),
-      }];
-    }
+    const action = (fix) => ({
+      name: fix.title,
+      apply: (v) => v.dispatch({ changes: fix.changes.map((c) => ({ from: clamp(c.from), to: clamp(c.to), insert: c.insert })) }),
+    });
+    out.actions = [d.fix, d.ignore].filter(Boolean).map(action);
     return out;
   });
   view.dispatch(setDiagnostics(view.state, shown));

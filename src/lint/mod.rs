@@ -2,6 +2,7 @@
 //! Dockerfile. One rule per file in `rules/`; each rule's doc comment is its
 //! page (`Meta::doc`), so the page and the code cannot drift apart.
 
+pub mod pragma;
 pub mod rules;
 
 use crate::dockerfile::instructions::Dockerfile;
@@ -206,7 +207,7 @@ impl Finding {
     }
 }
 
-/// Runs every enabled rule; findings in source order.
+/// Runs every enabled rule, then the file's pragmas; findings in source order.
 pub fn lint(source: &str, analysis: &Analysis) -> Vec<Finding> {
     let cx = Context {
         source,
@@ -219,6 +220,7 @@ pub fn lint(source: &str, analysis: &Analysis) -> Vec<Finding> {
             rule.check(&cx, &mut out);
         }
     }
+    let mut out = pragma::Pragmas::read(&analysis.ast).apply(out);
     out.sort_by(|a, b| (a.span.start, a.span.end, a.code).cmp(&(b.span.start, b.span.end, b.code)));
     out
 }

@@ -33,10 +33,33 @@ pub struct Problem {
     /// The rule's reference page, when the problem comes from a rule.
     pub url: Option<String>,
     pub fix: Option<QuickFix>,
+    /// Silences the rule for this instruction: the pragma line to insert.
+    pub ignore: Option<QuickFix>,
     #[serde(skip)]
     pub line: usize,
     #[serde(skip)]
     pub col: usize,
+}
+
+/// Inserts the rule's ignore pragma on its own line above the instruction the
+/// finding is in, with the instruction's indentation.
+fn ignore_here(src: &str, analysis: &Analysis, f: &Finding, idx: &LineIndex) -> Option<QuickFix> {
+    let node = analysis
+        .ast
+        .children
+        .iter()
+        .find(|n| n.span.start <= f.span.start && f.span.start <= n.span.end)?;
+    let line_start = src[..node.span.start].rfind('\n').map_or(0, |i| i + 1);
+    let indent = &src[line_start..node.span.start];
+    let at = idx.utf16_offset(line_start);
+    Some(QuickFix {
+        title: "Ignore here".into(),
+        changes: vec![Change {
+            from: at,
+            to: at,
+            insert: format!("{indent}{}\n", lint::pragma::ignore_comment(f.code)),
+        }],
+    })
 }
 
 /// Syntax problems and rule findings of one source, in source order.
@@ -58,6 +81,7 @@ pub fn problems(src: &str, analysis: &Analysis, findings: &[Finding]) -> Vec<Pro
                 source: "syntax",
                 url: None,
                 fix: None,
+                ignore: None,
                 line: at.line,
                 col: at.col,
             }
@@ -90,6 +114,7 @@ pub fn problems(src: &str, analysis: &Analysis, findings: &[Finding]) -> Vec<Pro
                     })
                     .collect(),
             }),
+            ignore: ignore_here(src, analysis, f, &idx),
             line: at.line,
             col: at.col,
         });

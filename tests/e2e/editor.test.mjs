@@ -128,3 +128,25 @@ test("a lint finding shows its rule and its quick fix applies", async () => {
   ]);
   assert.deepEqual(consoleErrors, []);
 });
+
+test("'Ignore here' inserts the rule's pragma and silences it", async () => {
+  const editor = page.locator(".cm-content");
+  await editor.click();
+  await page.keyboard.press("Control+a");
+  await page.keyboard.press("Delete");
+  await page.keyboard.type("FROM alpine\n");
+  const warning = page.locator(".cm-lintRange-warning");
+  await warning.first().waitFor();
+  await warning.first().hover();
+  const tooltip = page.locator(".cm-tooltip-lint");
+  await tooltip.waitFor();
+  await tooltip.getByText("Ignore here").click();
+  await page.getByTestId("no-problems").waitFor();
+  assert.deepEqual(await page.locator(".cm-line").allTextContents(), [
+    "# hadolint ignore=DL3006",
+    "FROM alpine",
+    "",
+  ]);
+  assert.deepEqual(consoleErrors, []);
+});
+

@@ -1,0 +1,159 @@
+//! In-file configuration: hadolint's pragmas and BuildKit's `check` directive.
+//!
+//! - `# hadolint ignore=DL3006,DL3008` in the comments directly above an
+//!   instruction: those rules are not reported for it.
+//! - `# hadolint global ignore=DL3006` anywhere: not reported in the file.
+//! - `# check=skip=StageNameCasing,FromAsCasing;error=true` as a parser
+//!   directive: BuildKit's checks skipped (`skip=all` for all of them), and
+//!   with `error=true` the remaining BuildKit checks are errors. The same
+//!   comment directly above an instruction skips checks for that instruction.
+
+use super::{Finding, Level, Origin};
+use crate::dockerfile::{Ast, Node, Span};
+
+#[derive(Debug, Default)]
+pub struct Pragmas {
+    global_ignore: Vec<String>,
+    skip_all_checks: bool,
+    skip_checks: Vec<String>,
+    checks_are_errors: bool,
+    /// (instruction span, codes ignored for it)
+    local: Vec<(Span, Vec<String>)>,
+}
+
+fn codes(list: &str) -> Vec<String> {
+    list.split(',')
+        .map(|c| c.trim().to_string())
+        .filter(|c| !c.is_empty())
+        .collect()
+}
+
+/// `ignore=A,B` after `hadolint` (and optionally `global`).
+fn hadolint_ignore(comment: &str) -> Option<(bool, Vec<String>)> {
+    let rest = comment.strip_prefix("hadolint")?.trim_start();
+    let (global, rest) = match rest.strip_prefix("global") {
+        Some(r) => (true, r.trim_start()),
+        None => (false, rest),
+    };
+    let list = rest
+        .strip_prefix("ignore")?
+        .trim_start()
+        .strip_prefix('=')?;
+    Some((global, codes(list.split_whitespace().next().unwrap_or(""))))
+}
+
+/// `check=skip=A,B;error=true` (BuildKit's directive syntax): (skip list, error).
+fn check_directive(value: &str) -> (Vec<String>, bool) {
+    let mut skip = Vec::new();
+    let mut error = false;
+    for part in value.split(';') {
+        match part.trim().split_once('=') {
+            Some((k, v)) if k.trim() == "skip" => skip.extend(codes(v)),
+            Some((k, v)) if k.trim() == "error" => error = v.trim().eq_ignore_ascii_case("true"),
+            _ => {}
+        }
+    }
+    (skip, error)
+}
+
+impl Pragmas {
+    pub fn read(ast: &Ast) -> Pragmas {
+        let mut p = Pragmas::default();
+        if let Some(d) = ast.directive("check") {
+            let (skip, error) = check_directive(&d.value);
+            p.skip_all_checks = skip.iter().any(|s| s == "all");
+            p.skip_checks = skip;
+            p.checks_are_errors = error;
+        }
+        for node in &ast.children {
+            p.read_node(node);
+        }
+        p
+    }
+
+    fn read_node(&mut self, node: &Node) {
+        let mut local = Vec::new();
+        for c in &node.comments {
+            if let Some((global, codes)) = hadolint_ignore(&c.value) {
+                if global {
+                    self.global_ignore.extend(codes);
+                } else {
+                    local.extend(codes);
+                }
+            } else if let Some(v) = c.value.strip_prefix("check=") {
+                local.extend(check_directive(v).0);
+            }
+        }
+        if !local.is_empty() {
+            self.local.push((node.span, local));
+        }
+    }
+
+    /// Drops what the pragmas silence and applies `error=true`.
+    pub fn apply(&self, findings: Vec<Finding>) -> Vec<Finding> {
+        findings
+            .into_iter()
+            .filter(|f| {
+                let origin = super::rule(f.code).map(|r| r.meta().origin);
+                let is_check = origin == Some(Origin::Buildkit);
+                !(self
+                    .global_ignore
+                    .iter()
+                    .any(|c| c.eq_ignore_ascii_case(f.code))
+                    || (is_check
+                        && (self.skip_all_checks || self.skip_checks.iter().any(|c| c == f.code)))
+                    || self.local.iter().any(|(span, codes)| {
+                        span.start <= f.span.start
+                            && f.span.start <= span.end
+                            && codes
+                                .iter()
+                                .any(|c| c.eq_ignore_ascii_case(f.code) || (is_check && c == "all"))
+                    }))
+            })
+            .map(|mut f| {
+                if self.checks_are_errors
+                    && super::rule(f.code).is_some_and(|r| r.meta().origin == Origin::Buildkit)
+                {
+                    f.level = Level::Error;
+                }
+                f
+            })
+            .collect()
+    }
+}
+
+/// The comment that silences `code` for the instruction at `line_start`.
+pub fn ignore_comment(code: &str) -> String {
+    match super::rule(code).map(|r| r.meta().origin) {
+        Some(Origin::Buildkit) => format!("# check=skip={code}"),
+        _ => format!("# hadolint ignore={code}"),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::lint::testing::flagged;
+
+    #[test]
+    fn hadolint_pragmas() {
+        let src = "FROM a\n# hadolint ignore=DL3006\nFROM b\nFROM c\n";
+        assert_eq!(flagged(src, "DL3006"), vec!["a", "c"]);
+        let global = "FROM a\n# hadolint global ignore=DL3006,DL3007\nFROM b:latest\n";
+        assert!(flagged(global, "DL3006").is_empty() && flagged(global, "DL3007").is_empty());
+    }
+
+    #[test]
+    fn buildkit_check_directive_and_comment() {
+        let src = "# check=skip=StageNameCasing\nFROM a:1 AS Build\nFROM b:1 as x\n";
+        assert!(flagged(src, "StageNameCasing").is_empty());
+        assert_eq!(flagged(src, "FromAsCasing"), vec!["as"]);
+        let all = "# check=skip=all\nFROM a:1 AS Build\n";
+        assert!(flagged(all, "StageNameCasing").is_empty());
+        let local = "FROM a:1 AS One\n# check=skip=StageNameCasing\nFROM b:1 AS Two\n";
+        assert_eq!(flagged(local, "StageNameCasing"), vec!["One"]);
+        let errors = "# check=error=true\nFROM a:1 AS Build\n";
+        let a = crate::dockerfile::analyze(errors);
+        let f = crate::lint::lint(errors, &a);
+        assert_eq!(f[0].level, crate::lint::Level::Error);
+    }
+}
