@@ -51,6 +51,29 @@ pub fn app() -> Html {
         })
     };
 
+    // Severities hidden from the list (the editor still shows everything).
+    let hidden = use_state(Vec::<&'static str>::new);
+    let toggle = {
+        let hidden = hidden.clone();
+        Callback::from(move |sev: &'static str| {
+            let mut h = (*hidden).clone();
+            match h.iter().position(|s| *s == sev) {
+                Some(i) => {
+                    h.remove(i);
+                }
+                None => h.push(sev),
+            }
+            hidden.set(h);
+        })
+    };
+    let shown: Rc<Vec<Problem>> = Rc::new(
+        state
+            .problems
+            .iter()
+            .filter(|p| !hidden.contains(&group(p.severity)))
+            .cloned()
+            .collect(),
+    );
     let errors = state.errors();
     let others = state.problems.len() - errors;
     let (status_class, status_text) = match (errors, others) {
@@ -76,12 +99,52 @@ pub fn app() -> Html {
                     <div class="editor" ref={host}></div>
                 </section>
                 <section class="pane" aria-label="Problems">
-                    <h2>{format!("Problems ({})", state.problems.len())}</h2>
-                    <ProblemList problems={state.problems.clone()} on_select={focus} />
+                    <h2 class="problems-head">
+                        <span>{format!("Problems ({})", state.problems.len())}</span>
+                        <SeverityFilter problems={state.problems.clone()} hidden={(*hidden).clone()} on_toggle={toggle} />
+                    </h2>
+                    <ProblemList problems={shown} total={state.problems.len()} on_select={focus} />
                 </section>
             </main>
             <footer class="foot">{"Parsed and checked by layerlab’s Rust core, compiled to WebAssembly: nothing leaves your browser · Esc then Tab leaves the editor"}</footer>
         </div>
+    }
+}
+
+/// The filter groups: info and hint together.
+fn group(severity: &str) -> &'static str {
+    match severity {
+        "error" => "error",
+        "warning" => "warning",
+        _ => "info",
+    }
+}
+
+#[derive(Properties, PartialEq)]
+struct SeverityFilterProps {
+    problems: Rc<Vec<Problem>>,
+    hidden: Vec<&'static str>,
+    on_toggle: Callback<&'static str>,
+}
+
+/// Toggle buttons that show or hide errors, warnings and info in the list.
+#[function_component(SeverityFilter)]
+fn severity_filter(props: &SeverityFilterProps) -> Html {
+    html! {
+        <span class="filter" role="group" aria-label="Show severities">
+            { for [("error", "Errors"), ("warning", "Warnings"), ("info", "Info")].into_iter().map(|(sev, label)| {
+                let count = props.problems.iter().filter(|p| group(p.severity) == sev).count();
+                let shown = !props.hidden.contains(&sev);
+                let on_toggle = props.on_toggle.clone();
+                html! {
+                    <button type="button" class={classes!("chip", sev, shown.then_some("on"))}
+                        aria-pressed={shown.to_string()} data-testid={format!("filter-{sev}")}
+                        onclick={Callback::from(move |_| on_toggle.emit(sev))}>
+                        {format!("{label} {count}")}
+                    </button>
+                }
+            }) }
+        </span>
     }
 }
 
@@ -96,13 +159,18 @@ fn plural(n: usize, what: &str) -> String {
 #[derive(Properties, PartialEq)]
 struct ProblemListProps {
     problems: Rc<Vec<Problem>>,
+    /// How many there are before filtering.
+    total: usize,
     on_select: Callback<usize>,
 }
 
 #[function_component(ProblemList)]
 fn problem_list(props: &ProblemListProps) -> Html {
-    if props.problems.is_empty() {
+    if props.total == 0 {
         return html! { <div class="empty" data-testid="no-problems">{"No problems found."}</div> };
+    }
+    if props.problems.is_empty() {
+        return html! { <div class="empty">{format!("{} hidden by the filter.", plural(props.total, "problem"))}</div> };
     }
     html! {
         <ul class="problems" data-testid="problems">

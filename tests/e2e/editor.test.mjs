@@ -66,6 +66,15 @@ test("a broken Dockerfile is underlined where it is wrong, as you type", async (
   assert.match(await items.nth(1).innerText(), /ENV must have two arguments[\s\S]*4:5/);
   assert.equal(await page.getByTestId("status").textContent(), "2 errors");
   await page.screenshot({ path: path.join(artifacts, "editor-errors.png") });
+
+  // The severity filter hides errors from the list, not from the editor.
+  assert.equal(await page.getByTestId("filter-error").textContent(), "Errors 2");
+  await page.getByTestId("filter-error").click();
+  assert.equal(await page.getByTestId("filter-error").getAttribute("aria-pressed"), "false");
+  assert.equal(await items.count(), 0);
+  assert.equal(await squiggles.count(), 2);
+  await page.getByTestId("filter-error").click();
+  assert.equal(await items.count(), 2);
 });
 
 test("fixing the typo through the problems list clears it", async () => {
