@@ -107,6 +107,56 @@ fn lint_reports_rule_findings_with_codes() {
 }
 
 #[test]
+fn lint_flags_like_hadolint() {
+    let f = tmp("flags.Dockerfile", b"FROM alpine\nENV A b\n");
+    let path = f.to_str().unwrap();
+    // Both findings are warnings: at the default threshold (info) they fail the run.
+    assert_eq!(layerlab(&["lint", path]).status.code(), Some(1));
+    assert_eq!(
+        layerlab(&["lint", "-t", "error", path]).status.code(),
+        Some(0)
+    );
+    assert_eq!(
+        layerlab(&["lint", "--no-fail", path]).status.code(),
+        Some(0)
+    );
+    let out = layerlab(&[
+        "lint",
+        "--ignore",
+        "dl3006",
+        "--ignore",
+        "LegacyKeyValueFormat",
+        path,
+    ]);
+    assert_eq!(out.status.code(), Some(0));
+    assert!(out.stdout.is_empty());
+
+    let out = layerlab(&["lint", "-f", "json", path]);
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let rows = v.as_array().unwrap();
+    assert_eq!(rows.len(), 2);
+    assert_eq!(rows[0]["code"], "DL3006");
+    assert_eq!(
+        (rows[0]["line"].as_u64(), rows[0]["column"].as_u64()),
+        (Some(1), Some(6))
+    );
+    assert_eq!(rows[0]["level"], "warning");
+    assert_eq!(rows[1]["code"], "LegacyKeyValueFormat");
+    assert_eq!(rows[1]["fix"]["edits"][0]["replacement"], "A=b");
+    assert_eq!(rows[1]["span"]["start"], 16);
+
+    let bad = tmp("flags-bad.Dockerfile", b"FROM a:1\nENV X\n");
+    let out = layerlab(&["lint", "-f", "json", "-t", "none", bad.to_str().unwrap()]);
+    assert_eq!(
+        out.status.code(),
+        Some(1),
+        "syntax errors fail at any threshold"
+    );
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(v[0]["code"], "DL1000");
+}
+
+#[test]
 fn rules_and_rule_pages() {
     let out = layerlab(&["rules"]);
     assert!(out.status.success());
