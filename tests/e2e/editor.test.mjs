@@ -40,6 +40,22 @@ after(async () => {
   await server?.close();
 });
 
+// Selects everything in the editor and types `text`, key by key.
+async function replaceDocument(text) {
+  await page.locator(".cm-content").click();
+  await page.keyboard.press("Control+a");
+  await page.keyboard.press("Delete");
+  await page.keyboard.type(text);
+}
+
+// Hovers a squiggle and returns its lint tooltip.
+async function tooltipOf(squiggle) {
+  await squiggle.hover();
+  const tooltip = page.locator(".cm-tooltip-lint");
+  await tooltip.waitFor();
+  return tooltip;
+}
+
 test("the example loads with no problems", async () => {
   await page.goto(server.url);
   await page.locator(".cm-content").waitFor();
@@ -48,11 +64,7 @@ test("the example loads with no problems", async () => {
 });
 
 test("a broken Dockerfile is underlined where it is wrong, as you type", async () => {
-  const editor = page.locator(".cm-content");
-  await editor.click();
-  await page.keyboard.press("Control+a");
-  await page.keyboard.press("Delete");
-  await page.keyboard.type("FROM alpine:3.20 AS build\nFROM alpine:3.20\nCOPY --form=build /src /dst\nENV PATH\n");
+  await replaceDocument("FROM alpine:3.20 AS build\nFROM alpine:3.20\nCOPY --form=build /src /dst\nENV PATH\n");
 
   const squiggles = page.locator(".cm-lintRange-error");
   await squiggles.first().waitFor();
@@ -105,11 +117,7 @@ test("fixing the typo through the problems list clears it", async () => {
 });
 
 test("a lint finding shows its rule and its quick fix applies", async () => {
-  const editor = page.locator(".cm-content");
-  await editor.click();
-  await page.keyboard.press("Control+a");
-  await page.keyboard.press("Delete");
-  await page.keyboard.type("FROM alpine:3.20\nENV NODE_ENV production\n");
+  await replaceDocument("FROM alpine:3.20\nENV NODE_ENV production\n");
 
   const warning = page.locator(".cm-lintRange-warning");
   await warning.first().waitFor();
@@ -119,9 +127,7 @@ test("a lint finding shows its rule and its quick fix applies", async () => {
   assert.match(await item.innerText(), /LegacyKeyValueFormat[\s\S]*legacy "ENV key value" format[\s\S]*2:5/);
 
   // The tooltip names the rule, links its page and offers the fix.
-  await warning.first().hover();
-  const tooltip = page.locator(".cm-tooltip-lint");
-  await tooltip.waitFor();
+  const tooltip = await tooltipOf(warning.first());
   assert.equal(
     await tooltip.locator("a.layerlab-rule-link").getAttribute("href"),
     "https://docs.docker.com/go/dockerfile/rule/legacy-key-value-format/",
@@ -139,16 +145,10 @@ test("a lint finding shows its rule and its quick fix applies", async () => {
 });
 
 test("'Ignore here' inserts the rule's pragma and silences it", async () => {
-  const editor = page.locator(".cm-content");
-  await editor.click();
-  await page.keyboard.press("Control+a");
-  await page.keyboard.press("Delete");
-  await page.keyboard.type("FROM alpine\n");
+  await replaceDocument("FROM alpine\n");
   const warning = page.locator(".cm-lintRange-warning");
   await warning.first().waitFor();
-  await warning.first().hover();
-  const tooltip = page.locator(".cm-tooltip-lint");
-  await tooltip.waitFor();
+  const tooltip = await tooltipOf(warning.first());
   await tooltip.getByText("Ignore here").click();
   await page.getByTestId("no-problems").waitFor();
   assert.deepEqual(await page.locator(".cm-line").allTextContents(), [

@@ -3,7 +3,7 @@
 //! ARGs it declares, build args and ENV.
 
 use super::{Dockerfile, Instr, Text};
-use crate::dockerfile::expand::Lex;
+use crate::dockerfile::expand::{Expansion, Lex};
 use crate::dockerfile::span::Span;
 use crate::dockerfile::{Diagnostic, Severity};
 use std::collections::BTreeMap;
@@ -26,10 +26,10 @@ pub fn expand_dockerfile(df: &mut Dockerfile, build_args: &BuildArgs, escape: ch
             for a in args {
                 let value = match build_args.get(&a.name) {
                     Some(v) => Some(v.clone()),
-                    None => a
-                        .default
-                        .as_mut()
-                        .map(|d| expand_text(&lex, d, &meta, &mut diags)),
+                    None => a.default.as_mut().map(|d| {
+                        expand_text(&lex, d, &meta, &mut diags);
+                        d.value().to_owned()
+                    }),
                 };
                 if let Some(v) = &value {
                     meta.insert(a.name.clone(), v.clone());
@@ -71,16 +71,19 @@ pub fn expand_dockerfile(df: &mut Dockerfile, build_args: &BuildArgs, escape: ch
     df.diagnostics.extend(diags);
 }
 
+/// Expands `t` in place with one lexer pass; on error the raw text stands and
+/// the error becomes a diagnostic. Returns the expansion (for its words and
+/// undefined variables).
 fn expand_text(
     lex: &Lex,
     t: &mut Text,
     env: &BTreeMap<String, String>,
     diags: &mut Vec<Diagnostic>,
-) -> String {
+) -> Option<Expansion> {
     match lex.process(&t.raw, env) {
         Ok(e) => {
             t.expanded = Some(e.result.clone());
-            e.result
+            Some(e)
         }
         Err(e) => {
             diags.push(Diagnostic {
@@ -88,7 +91,7 @@ fn expand_text(
                 message: e.to_string(),
                 span: t.span,
             });
-            t.raw.clone()
+            None
         }
     }
 }
@@ -103,11 +106,15 @@ fn expand_instruction(
     undefined: &mut Vec<(String, Span)>,
 ) {
     let mut late = Vec::new();
-    let mut x = |t: &mut Text, env: &BTreeMap<String, String>| {
-        if let Ok(e) = lex.process(&t.raw, env) {
-            undefined.extend(e.unmatched.into_iter().map(|n| (n, t.span)));
-        }
-        expand_text(lex, t, env, diags)
+    // Expands a field, records its undefined variables, returns its value.
+    let mut expand = |t: &mut Text, env: &BTreeMap<String, String>| -> Option<Expansion> {
+        let e = expand_text(lex, t, env, diags)?;
+        undefined.extend(e.unmatched.iter().map(|n| (n.clone(), t.span)));
+        Some(e)
+    };
+    let mut x = |t: &mut Text, env: &BTreeMap<String, String>| -> String {
+        expand(t, env);
+        t.value().to_owned()
     };
     match instr {
         Instr::Env { pairs } => {
@@ -196,14 +203,13 @@ fn expand_instruction(
             // BuildKit splits each expanded port into words: `EXPOSE $PORTS` may be several.
             let mut split = Vec::new();
             for p in ports.iter_mut() {
-                x(p, env);
-                match lex.process_words(&p.raw, &*env) {
-                    Ok(words) => split.extend(words.into_iter().map(|w| Text {
+                match expand(p, env) {
+                    Some(e) => split.extend(e.words.into_iter().map(|w| Text {
                         raw: p.raw.clone(),
                         span: p.span,
                         expanded: Some(w),
                     })),
-                    Err(_) => split.push(p.clone()),
+                    None => split.push(p.clone()),
                 }
             }
             *ports = split;

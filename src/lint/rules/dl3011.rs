@@ -26,32 +26,23 @@ declare_rule! {
 }
 
 fn check(cx: &Context, out: &mut Vec<Finding>) {
-    for stage in &cx.dockerfile.stages {
-        for ins in &stage.instructions {
-            let Instr::Expose { ports } = &ins.instr else {
-                continue;
-            };
-            let mut seen = Vec::new();
-            for p in ports {
-                if seen.contains(&p.span) || p.raw.contains('$') {
-                    continue;
-                }
-                seen.push(p.span);
-                let number = p.raw.split('/').next().unwrap_or("");
-                // Digits only; too long to parse is out of range too.
-                let out_of_range = number.split('-').any(|n| {
-                    !n.is_empty()
-                        && n.bytes().all(|b| b.is_ascii_digit())
-                        && n.parse::<u32>().map_or(true, |v| v > 65535)
-                });
-                if out_of_range {
-                    out.push(Finding::new(
-                        &META,
-                        "Valid UNIX ports range from 0 to 65535",
-                        p.span,
-                    ));
-                }
-            }
+    for p in super::exposed_ports(cx)
+        .into_iter()
+        .filter(|p| !p.raw.contains('$'))
+    {
+        let number = p.raw.split('/').next().unwrap_or("");
+        // Digits only; too long to parse is out of range too.
+        let out_of_range = number.split('-').any(|n| {
+            !n.is_empty()
+                && n.bytes().all(|b| b.is_ascii_digit())
+                && n.parse::<u32>().map_or(true, |v| v > 65535)
+        });
+        if out_of_range {
+            out.push(Finding::new(
+                &META,
+                "Valid UNIX ports range from 0 to 65535",
+                p.span,
+            ));
         }
     }
 }

@@ -27,24 +27,15 @@ declare_rule! {
 }
 
 fn check(cx: &Context, out: &mut Vec<Finding>) {
-    for stage in &cx.dockerfile.stages {
-        for ins in &stage.instructions {
-            let Instr::Expose { ports } = &ins.instr else {
-                continue;
-            };
-            let mut seen = Vec::new();
-            for p in ports {
-                if seen.contains(&p.span) || !p.raw.contains(':') {
-                    continue;
-                }
-                seen.push(p.span);
-                out.push(Finding::new(
-                    &META,
-                    format!("EXPOSE instruction should not define an IP address or host-port mapping, found '{}'", p.raw),
-                    p.span,
-                ));
-            }
-        }
+    for p in super::exposed_ports(cx)
+        .into_iter()
+        .filter(|p| p.raw.contains(':'))
+    {
+        out.push(Finding::new(
+            &META,
+            format!("EXPOSE instruction should not define an IP address or host-port mapping, found '{}'", p.raw),
+            p.span,
+        ));
     }
 }
 

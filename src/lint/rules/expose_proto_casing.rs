@@ -29,28 +29,25 @@ declare_rule! {
 }
 
 fn check(cx: &Context, out: &mut Vec<Finding>) {
-    for stage in &cx.dockerfile.stages {
-        for ins in &stage.instructions {
-            let Instr::Expose { ports } = &ins.instr else {
-                continue;
-            };
-            let mut seen = Vec::new();
-            for p in ports {
-                if seen.contains(&p.span) {
-                    continue; // one written port expanded into several
-                }
-                seen.push(p.span);
-                let Some((_, proto)) = p.raw.split_once('/') else {
-                    continue;
-                };
-                if proto != proto.to_lowercase() {
-                    let fixed = p.raw.to_lowercase();
-                    out.push(
-                        Finding::new(&META, format!("Defined protocol '{proto}' in EXPOSE instruction should be lowercase"), p.span)
-                            .with_replacement(format!("Write {fixed}"), Applicability::Safe, p.span, fixed.clone()),
-                    );
-                }
-            }
+    for p in super::exposed_ports(cx) {
+        let Some((_, proto)) = p.raw.split_once('/') else {
+            continue;
+        };
+        if proto != proto.to_lowercase() {
+            let fixed = p.raw.to_lowercase();
+            out.push(
+                Finding::new(
+                    &META,
+                    format!("Defined protocol '{proto}' in EXPOSE instruction should be lowercase"),
+                    p.span,
+                )
+                .with_replacement(
+                    format!("Write {fixed}"),
+                    Applicability::Safe,
+                    p.span,
+                    fixed.clone(),
+                ),
+            );
         }
     }
 }

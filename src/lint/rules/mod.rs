@@ -91,6 +91,26 @@ pub(super) fn all_but_last(
     }
 }
 
+/// Every port of every EXPOSE, once as written (a word that expanded to several
+/// ports appears once).
+pub(super) fn exposed_ports<'a>(
+    cx: &'a super::Context,
+) -> Vec<&'a crate::dockerfile::instructions::Text> {
+    let mut ports: Vec<_> = cx
+        .dockerfile
+        .stages
+        .iter()
+        .flat_map(|s| &s.instructions)
+        .filter_map(|i| match &i.instr {
+            prelude::Instr::Expose { ports } => Some(ports),
+            _ => None,
+        })
+        .flatten()
+        .collect();
+    ports.dedup_by_key(|p| p.span);
+    ports
+}
+
 /// `word` in the casing of `like`: all lower when `like` is all lower, else upper.
 pub(super) fn same_case(like: &str, word: &str) -> String {
     if like.chars().any(|c| c.is_ascii_uppercase()) {
