@@ -83,7 +83,7 @@ fn lint_reports_every_error_with_location_and_exit_1() {
     assert_eq!(
         stdout,
         format!(
-            "{name}:2:6: unknown flag: --form (did you mean from?)\n{name}:3:5: ENV must have two arguments\n"
+            "{name}:2:6: error: unknown flag: --form (did you mean from?)\n  |\n2 | COPY --form=x a b\n  |      ^^^^^^^^\n{name}:3:5: error: ENV must have two arguments\n  |\n3 | ENV X\n  |     ^\n"
         )
     );
     let good = tmp("good.Dockerfile", b"FROM alpine:3.20\nRUN ok\n");
@@ -101,7 +101,7 @@ fn lint_reports_rule_findings_with_codes() {
     assert_eq!(
         String::from_utf8_lossy(&out.stdout),
         format!(
-            "{name}:1:6: DL3006 warning: Always tag the version of an image explicitly\n{name}:2:1: DL4000 error: MAINTAINER is deprecated\n"
+            "{name}:1:6: DL3006 warning: Always tag the version of an image explicitly\n  |\n1 | FROM alpine\n  |      ^^^^^^\n{name}:2:1: DL4000 error: MAINTAINER is deprecated\n  |\n2 | MAINTAINER me\n  | ^^^^^^^^^^\n"
         )
     );
 }

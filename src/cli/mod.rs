@@ -1,6 +1,6 @@
 //! The command-line face: argument parsing and printing over the core.
 
-use crate::dockerfile::{self, LineIndex, Severity, parser::MAX_SOURCE_BYTES};
+use crate::dockerfile::{self, LineIndex, parser::MAX_SOURCE_BYTES};
 use crate::lint;
 use anyhow::{Context, Result, bail};
 use clap::{Parser, Subcommand};
@@ -32,32 +32,18 @@ enum Command {
         /// The Dockerfile ("-" reads standard input; at most 2 MiB).
         file: PathBuf,
     },
-    /// Report problems: syntax errors as `file:line:col: message`, rule findings as
-    /// `file:line:col: CODE level: message`. Exit 1 on any error or finding of
-    /// level info or above (hadolint's default threshold).
-    Lint {
-        /// Dockerfiles ("-" reads standard input; at most 2 MiB each).
-        #[arg(required = true)]
-        files: Vec<PathBuf>,
-        /// Output format: tty (one line per problem) or json (hadolint's fields plus
-        /// end position, byte span and fix).
-        #[arg(short = 'f', long, value_enum, default_value_t = Format::Tty)]
-        format: Format,
-        /// Exit 1 only for findings at or above this level (syntax errors always count).
-        #[arg(short = 't', long, value_enum, default_value_t = Threshold::Info)]
-        failure_threshold: Threshold,
-        /// Exit 0 whatever is found (2 still means a file could not be read).
-        #[arg(long)]
-        no_fail: bool,
-        /// A rule not to report (repeatable), e.g. --ignore DL3006.
-        #[arg(long, value_name = "CODE")]
-        ignore: Vec<String>,
-    },
+    /// Report problems: syntax errors and rule findings with their location, a
+    /// code frame and the rule code. Exit 1 when a problem is at or above the
+    /// failure threshold (default: info, as hadolint).
+    Lint(Box<LintArgs>),
     /// List the lint rules.
     Rules,
     /// Print a rule's page (by code, e.g. DL3006, or name).
     Rule { code: String },
 }
+
+mod lint_cmd;
+use lint_cmd::{LintArgs, lint_cmd};
 
 pub fn main() -> ExitCode {
     let cli = Cli::parse();
@@ -91,44 +77,7 @@ fn run(cli: Cli) -> Result<ExitCode> {
             writeln!(out, "{}", ast.dump())?;
             Ok(ExitCode::SUCCESS)
         }
-        Command::Lint {
-            files,
-            format,
-            failure_threshold,
-            no_fail,
-            ignore,
-        } => {
-            let mut records = Vec::new();
-            let mut unreadable = false;
-            for file in &files {
-                // One unreadable file does not hide the others' findings.
-                match read_source(file) {
-                    Ok(src) => records.extend(lint_one(file, &src, &ignore)),
-                    Err(e) => {
-                        eprintln!("layerlab: {e:#}");
-                        unreadable = true;
-                    }
-                }
-            }
-            let mut out = std::io::stdout().lock();
-            match format {
-                Format::Tty => {
-                    for r in &records {
-                        writeln!(out, "{}", r.tty())?;
-                    }
-                }
-                Format::Json => {
-                    serde_json::to_writer(&mut out, &records)?;
-                    writeln!(out)?;
-                }
-            }
-            let failed = records.iter().any(|r| r.fails(failure_threshold));
-            Ok(if unreadable {
-                ExitCode::from(2)
-            } else {
-                exit_for(failed && !no_fail)
-            })
-        }
+        Command::Lint(args) => lint_cmd(*args),
         Command::Rules => {
             let mut out = std::io::stdout().lock();
             for r in lint::rules::ALL {
@@ -161,118 +110,7 @@ fn run(cli: Cli) -> Result<ExitCode> {
     }
 }
 
-#[derive(Clone, Copy, clap::ValueEnum)]
-enum Format {
-    Tty,
-    Json,
-}
-
-#[derive(Clone, Copy, PartialEq, clap::ValueEnum)]
-enum Threshold {
-    Error,
-    Warning,
-    Info,
-    Style,
-    None,
-}
-
-/// One reported problem, in hadolint's JSON shape plus end position, span and fix.
-#[derive(serde::Serialize)]
-struct Record {
-    file: String,
-    line: usize,
-    column: usize,
-    end_line: usize,
-    end_column: usize,
-    /// The rule code; DL1000 for syntax errors, as hadolint reports parse errors.
-    code: String,
-    level: &'static str,
-    message: String,
-    span: dockerfile::Span,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    fix: Option<lint::Fix>,
-    #[serde(skip)]
-    syntax: bool,
-}
-
-impl Record {
-    fn tty(&self) -> String {
-        let at = format!("{}:{}:{}", self.file, self.line, self.column);
-        match (self.syntax, self.level) {
-            (true, "error") => format!("{at}: {}", self.message),
-            (true, level) => format!("{at}: {level}: {}", self.message),
-            (false, level) => format!("{at}: {} {level}: {}", self.code, self.message),
-        }
-    }
-
-    /// hadolint's rule: a finding at or above the threshold fails the run.
-    fn fails(&self, threshold: Threshold) -> bool {
-        if self.syntax {
-            return self.level == "error";
-        }
-        let rank = |l: &str| match l {
-            "error" => 0,
-            "warning" => 1,
-            "info" => 2,
-            _ => 3,
-        };
-        let limit = match threshold {
-            Threshold::Error => 0,
-            Threshold::Warning => 1,
-            Threshold::Info => 2,
-            Threshold::Style => 3,
-            Threshold::None => return false,
-        };
-        rank(self.level) <= limit
-    }
-}
-
-/// One file's syntax problems and findings, in source order.
-fn lint_one(file: &Path, src: &str, ignore: &[String]) -> Vec<Record> {
-    let analysis = dockerfile::analyze(src);
-    let findings = lint::lint(src, &analysis);
-    let idx = LineIndex::new(src);
-    let record =
-        |span: dockerfile::Span, code: &str, level: &'static str, message: &str, syntax: bool| {
-            let (a, b) = (idx.line_col(span.start), idx.line_col(span.end));
-            Record {
-                file: file.display().to_string(),
-                line: a.line,
-                column: a.col,
-                end_line: b.line,
-                end_column: b.col,
-                code: code.to_string(),
-                level,
-                message: message.to_string(),
-                span,
-                fix: None,
-                syntax,
-            }
-        };
-    let mut records: Vec<Record> = analysis
-        .diagnostics
-        .iter()
-        .map(|d| {
-            let level = match d.severity {
-                Severity::Error => "error",
-                Severity::Warning => "warning",
-            };
-            record(d.span, "DL1000", level, &d.message, true)
-        })
-        .collect();
-    for f in findings
-        .iter()
-        .filter(|f| !ignore.iter().any(|c| c.eq_ignore_ascii_case(f.code)))
-    {
-        let mut r = record(f.span, f.code, f.level.as_str(), &f.message, false);
-        r.fix = f.fix.clone();
-        records.push(r);
-    }
-    records.sort_by_key(|r| (r.span.start, r.span.end));
-    records
-}
-
-fn exit_for(failed: bool) -> ExitCode {
+pub(crate) fn exit_for(failed: bool) -> ExitCode {
     if failed {
         ExitCode::from(1)
     } else {
@@ -283,7 +121,7 @@ fn exit_for(failed: bool) -> ExitCode {
 /// Reads a Dockerfile, refusing anything larger than the core accepts before
 /// reading it all. Invalid UTF-8 is replaced (BuildKit reads bytes; layerlab's
 /// core works on text), and said.
-fn read_source(path: &Path) -> Result<String> {
+pub(crate) fn read_source(path: &Path) -> Result<String> {
     let limit = MAX_SOURCE_BYTES as u64;
     let mut buf = Vec::new();
     if path.as_os_str() == "-" {

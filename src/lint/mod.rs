@@ -2,8 +2,12 @@
 //! Dockerfile. One rule per file in `rules/`; each rule's doc comment is its
 //! page (`Meta::doc`), so the page and the code cannot drift apart.
 
+pub mod config;
+pub mod format;
 pub mod pragma;
 pub mod rules;
+
+pub use config::{Config, Threshold};
 
 use crate::dockerfile::instructions::Dockerfile;
 use crate::dockerfile::{Analysis, Ast, Span};
@@ -51,9 +55,26 @@ pub struct Meta {
     pub enabled_by_default: bool,
     /// The rule's page, Markdown, from its doc comment.
     pub doc: &'static str,
+    /// Other codes this rule also stands for: the same finding under the other
+    /// tool's name (`MaintainerDeprecated` for DL4000).
+    pub also: &'static [&'static str],
 }
 
 impl Meta {
+    /// Whether `code` (case-insensitive) names this rule: its code, its kebab-case
+    /// name or a code it also stands for.
+    pub fn is(&self, code: &str) -> bool {
+        self.code.eq_ignore_ascii_case(code)
+            || self.name.eq_ignore_ascii_case(code)
+            || self.also.iter().any(|a| a.eq_ignore_ascii_case(code))
+    }
+
+    /// Whether the rule is, or also stands for, a BuildKit check (which BuildKit's
+    /// `check=` directive controls).
+    pub fn is_check(&self) -> bool {
+        self.origin == Origin::Buildkit || self.also.iter().any(|a| !a.starts_with("DL"))
+    }
+
     /// The upstream reference page.
     pub fn url(&self) -> String {
         match self.origin {
@@ -119,6 +140,32 @@ pub struct Context<'a> {
     pub source: &'a str,
     pub ast: &'a Ast,
     pub dockerfile: &'a Dockerfile,
+    pub config: &'a Config,
+    pub env: &'a Environment,
+}
+
+/// What a linter can know beyond the Dockerfile: the build context's
+/// `.dockerignore`, the base images' configs and the target platform. Each is
+/// optional; rules that need one skip what they cannot know (their pages say so).
+/// The CLI fills in the `.dockerignore`; the image catalog fills in images.
+#[derive(Debug, Clone, Default)]
+pub struct Environment {
+    pub dockerignore: Option<String>,
+    /// By image reference as FROM names it after expansion (`alpine:3.20`).
+    pub images: std::collections::BTreeMap<String, ImageInfo>,
+    /// `os/arch[/variant]`; `None` means the platform the build runs on.
+    pub target_platform: Option<String>,
+}
+
+/// The parts of a base image's config that lint rules use.
+#[derive(Debug, Clone, Default)]
+pub struct ImageInfo {
+    /// `KEY=value`, as in the image config's `Env`.
+    pub env: Vec<String>,
+    /// The image's `Shell`, when set.
+    pub shell: Option<Vec<String>>,
+    /// `os/arch[/variant]`.
+    pub platform: Option<String>,
 }
 
 impl Context<'_> {
@@ -136,8 +183,9 @@ macro_rules! declare_rule {
             code: $code:literal,
             name: $rname:literal,
             level: $level:ident,
-            origin: $origin:ident $(,)?
-            $(, enabled_by_default: $enabled:literal $(,)?)?
+            origin: $origin:ident
+            $(, enabled_by_default: $enabled:literal)?
+            $(, also: [$($also:literal),* $(,)?])? $(,)?
         }
     ) => {
         $(#[doc = $doc])*
@@ -150,6 +198,7 @@ macro_rules! declare_rule {
             origin: $crate::lint::Origin::$origin,
             enabled_by_default: declare_rule!(@enabled $($enabled)?),
             doc: concat!($($doc, "\n"),*),
+            also: &[$($($also),*)?],
         };
 
         impl $crate::lint::Rule for $name {
@@ -207,30 +256,57 @@ impl Finding {
     }
 }
 
-/// Runs every enabled rule, then the file's pragmas; findings in source order.
+/// Lints with the default config and nothing known beyond the Dockerfile.
 pub fn lint(source: &str, analysis: &Analysis) -> Vec<Finding> {
+    lint_with(
+        source,
+        analysis,
+        &Config::default(),
+        &Environment::default(),
+    )
+}
+
+/// Runs every rule the config enables at the level it gives, then the file's
+/// pragmas; findings in source order.
+pub fn lint_with(
+    source: &str,
+    analysis: &Analysis,
+    config: &Config,
+    env: &Environment,
+) -> Vec<Finding> {
     let cx = Context {
         source,
         ast: &analysis.ast,
         dockerfile: &analysis.dockerfile,
+        config,
+        env,
     };
     let mut out = Vec::new();
     for rule in rules::ALL {
-        if rule.meta().enabled_by_default {
-            rule.check(&cx, &mut out);
+        let Some(level) = config.level_of(rule.meta()) else {
+            continue;
+        };
+        let from = out.len();
+        rule.check(&cx, &mut out);
+        for f in &mut out[from..] {
+            f.level = level;
         }
     }
-    let mut out = pragma::Pragmas::read(&analysis.ast).apply(out);
+    let mut pragmas = pragma::Pragmas::read(&analysis.ast);
+    if config.disable_ignore_pragma {
+        pragmas.drop_ignores();
+    }
+    let mut out = pragmas.apply(out);
     out.sort_by(|a, b| (a.span.start, a.span.end, a.code).cmp(&(b.span.start, b.span.end, b.code)));
     out
 }
 
 /// The rule with this code (case-insensitive) or kebab-case name.
 pub fn rule(code_or_name: &str) -> Option<&'static dyn Rule> {
-    rules::ALL.iter().copied().find(|r| {
-        r.meta().code.eq_ignore_ascii_case(code_or_name)
-            || r.meta().name.eq_ignore_ascii_case(code_or_name)
-    })
+    rules::ALL
+        .iter()
+        .copied()
+        .find(|r| r.meta().is(code_or_name))
 }
 
 /// Applies the fixes of `findings` that do not overlap an earlier one.

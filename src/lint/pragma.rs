@@ -89,30 +89,36 @@ impl Pragmas {
         }
     }
 
+    /// Forgets the ignore and skip comments (`disable-ignore-pragma`); BuildKit's
+    /// `error=true` still holds.
+    pub fn drop_ignores(&mut self) {
+        self.global_ignore.clear();
+        self.skip_all_checks = false;
+        self.skip_checks.clear();
+        self.local.clear();
+    }
+
     /// Drops what the pragmas silence and applies `error=true`.
     pub fn apply(&self, findings: Vec<Finding>) -> Vec<Finding> {
         findings
             .into_iter()
             .filter(|f| {
-                let origin = super::rule(f.code).map(|r| r.meta().origin);
-                let is_check = origin == Some(Origin::Buildkit);
-                !(self
-                    .global_ignore
-                    .iter()
-                    .any(|c| c.eq_ignore_ascii_case(f.code))
-                    || (is_check
-                        && (self.skip_all_checks || self.skip_checks.iter().any(|c| c == f.code)))
+                let Some(meta) = super::rule(f.code).map(|r| r.meta()) else {
+                    return true;
+                };
+                let is_check = meta.is_check();
+                let names = |c: &String| meta.is(c) || (is_check && c == "all");
+                !(self.global_ignore.iter().any(|c| meta.is(c))
+                    || (is_check && (self.skip_all_checks || self.skip_checks.iter().any(names)))
                     || self.local.iter().any(|(span, codes)| {
                         span.start <= f.span.start
                             && f.span.start <= span.end
-                            && codes
-                                .iter()
-                                .any(|c| c.eq_ignore_ascii_case(f.code) || (is_check && c == "all"))
+                            && codes.iter().any(names)
                     }))
             })
             .map(|mut f| {
                 if self.checks_are_errors
-                    && super::rule(f.code).is_some_and(|r| r.meta().origin == Origin::Buildkit)
+                    && super::rule(f.code).is_some_and(|r| r.meta().is_check())
                 {
                     f.level = Level::Error;
                 }

@@ -29,6 +29,7 @@ declare_rule! {
         name: "absolute-workdir",
         level: Error,
         origin: Hadolint,
+        also: ["WorkdirRelativePath"],
     }
 }
 

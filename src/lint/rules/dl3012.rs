@@ -23,6 +23,7 @@ declare_rule! {
         name: "multiple-healthcheck",
         level: Error,
         origin: Hadolint,
+        also: ["MultipleInstructionsDisallowed"],
     }
 }
 

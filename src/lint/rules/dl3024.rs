@@ -25,6 +25,7 @@ declare_rule! {
         name: "duplicate-stage-name",
         level: Error,
         origin: Hadolint,
+        also: ["DuplicateStageName"],
     }
 }
 

@@ -29,6 +29,7 @@ declare_rule! {
         name: "json-args-recommended",
         level: Warning,
         origin: Hadolint,
+        also: ["JSONArgsRecommended"],
     }
 }
 

@@ -27,6 +27,7 @@ declare_rule! {
         name: "maintainer-deprecated",
         level: Error,
         origin: Hadolint,
+        also: ["MaintainerDeprecated"],
     }
 }
 

@@ -24,6 +24,7 @@ declare_rule! {
         name: "multiple-cmd",
         level: Warning,
         origin: Hadolint,
+        also: ["MultipleInstructionsDisallowed"],
     }
 }
 

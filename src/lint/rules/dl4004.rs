@@ -24,6 +24,7 @@ declare_rule! {
         name: "multiple-entrypoint",
         level: Error,
         origin: Hadolint,
+        also: ["MultipleInstructionsDisallowed"],
     }
 }
 

@@ -25,6 +25,7 @@ declare_rule! {
         name: "redundant-target-platform",
         level: Warning,
         origin: Buildkit,
+        also: ["DL3065"],
     }
 }
 
