@@ -48,13 +48,15 @@ export function showDiagnostics(view, diagnostics) {
       out.renderMessage = () => {
         const span = document.createElement("span");
         span.textContent = d.message;
+        const rule = document.createElement("span");
+        rule.className = "layerlab-rule";
+        rule.textContent = d.name ? `${d.source} · ${d.name} · ` : `${d.source} · `;
         const a = document.createElement("a");
         a.href = d.url;
-        a.target = "_blank";
-        a.rel = "noopener";
         a.className = "layerlab-rule-link";
         a.textContent = "rule page";
-        span.append(a);
+        rule.append(a);
+        span.append(rule);
         return span;
       };
     }

@@ -2,6 +2,7 @@
 
 use super::editor::Editor;
 use super::problems::Problem;
+use super::rules::{Route, RuleIndex, RulePage};
 use super::state::{Action, EXAMPLE, Playground};
 use std::cell::RefCell;
 use std::rc::Rc;
@@ -14,6 +15,18 @@ pub fn app() -> Html {
     let host = use_node_ref();
     let editor: Rc<RefCell<Option<Editor>>> = use_mut_ref(|| None);
     let load_error = use_state(|| None::<String>);
+    let route = use_state(|| Route::from_hash(&location_hash()));
+    {
+        let route = route.clone();
+        use_effect_with((), move |_| {
+            let listener = gloo::events::EventListener::new(
+                &gloo::utils::window(),
+                "hashchange",
+                move |_| route.set(Route::from_hash(&location_hash())),
+            );
+            move || drop(listener)
+        });
+    }
 
     {
         let (host, editor, dispatch, load_error) = (
@@ -88,6 +101,7 @@ pub fn app() -> Html {
                 <div class="brand">{"layer"}<span>{"lab"}</span></div>
                 <div class="tagline">{"Dockerfile playground — parsed as BuildKit parses it, in your browser"}</div>
                 <div class="spacer"></div>
+                <a class="nav" href="#rules">{"Rules"}</a>
                 <div class={status_class} data-testid="status">{status_text}</div>
             </header>
             if let Some(err) = &*load_error {
@@ -103,12 +117,20 @@ pub fn app() -> Html {
                         <span>{format!("Problems ({})", state.problems.len())}</span>
                         <SeverityFilter problems={state.problems.clone()} hidden={(*hidden).clone()} on_toggle={toggle} />
                     </h2>
-                    <ProblemList problems={shown} total={state.problems.len()} on_select={focus} />
+                    { match &*route {
+                        Route::Problems => html! { <ProblemList problems={shown} total={state.problems.len()} on_select={focus} /> },
+                        Route::Rules => html! { <RuleIndex /> },
+                        Route::Rule(code) => html! { <RulePage code={code.clone()} /> },
+                    } }
                 </section>
             </main>
             <footer class="foot">{"Parsed and checked by layerlab’s Rust core, compiled to WebAssembly: nothing leaves your browser · Esc then Tab leaves the editor"}</footer>
         </div>
     }
+}
+
+fn location_hash() -> String {
+    gloo::utils::window().location().hash().unwrap_or_default()
 }
 
 /// The filter groups: info and hint together.

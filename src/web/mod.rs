@@ -5,6 +5,7 @@
 mod app;
 mod editor;
 pub mod problems;
+mod rules;
 mod state;
 
 /// Mounts the playground on the page's body.

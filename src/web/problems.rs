@@ -31,7 +31,10 @@ pub struct Problem {
     /// The rule code, or "syntax" for parse errors.
     pub source: &'static str,
     /// The rule's reference page, when the problem comes from a rule.
+    /// The rule page inside the playground (`#rule/CODE`).
     pub url: Option<String>,
+    /// The rule's kebab-case name.
+    pub name: Option<&'static str>,
     pub fix: Option<QuickFix>,
     /// Silences the rule for this instruction: the pragma line to insert.
     pub ignore: Option<QuickFix>,
@@ -80,6 +83,7 @@ pub fn problems(src: &str, analysis: &Analysis, findings: &[Finding]) -> Vec<Pro
                 message: d.message.clone(),
                 source: "syntax",
                 url: None,
+                name: None,
                 fix: None,
                 ignore: None,
                 line: at.line,
@@ -101,7 +105,8 @@ pub fn problems(src: &str, analysis: &Analysis, findings: &[Finding]) -> Vec<Pro
             },
             message: f.message.clone(),
             source: f.code,
-            url: meta.map(|m| m.url()),
+            url: meta.map(|m| format!("#rule/{}", m.code)),
+            name: meta.map(|m| m.name),
             fix: f.fix.as_ref().map(|fix| QuickFix {
                 title: fix.title.clone(),
                 changes: fix
