@@ -204,3 +204,175 @@ fn missing_file_is_a_clear_error() {
     assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&out.stderr).contains("cannot open /nonexistent/Dockerfile"));
 }
+
+/// Runs in `dir` with no config file from the user's home in the way.
+fn layerlab_in(dir: &Path, args: &[&str], stdin: Option<&[u8]>) -> Output {
+    use std::io::Write;
+    let mut child = Command::new(env!("CARGO_BIN_EXE_layerlab"))
+        .args(args)
+        .current_dir(dir)
+        .env("HOME", dir)
+        .env_remove("XDG_CONFIG_HOME")
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut pipe = child.stdin.take().unwrap();
+    pipe.write_all(stdin.unwrap_or_default()).unwrap();
+    drop(pipe);
+    child.wait_with_output().unwrap()
+}
+
+fn tmp_dir(name: &str) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("layerlab-cli-{}-{name}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    dir
+}
+
+#[test]
+fn lint_reads_hadolint_yaml_from_the_working_directory_and_dash_c() {
+    let dir = tmp_dir("config");
+    std::fs::write(dir.join("Dockerfile"), "FROM alpine\nCMD run it\n").unwrap();
+    let out = layerlab_in(&dir, &["lint", "-f", "json", "Dockerfile"], None);
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(v[0]["code"], "DL3006");
+    assert_eq!(v[1]["code"], "DL3025");
+    assert_eq!(v[1]["level"], "warning");
+
+    std::fs::write(
+        dir.join(".hadolint.yaml"),
+        "ignored: [DL3006]\noverride:\n  error: [DL3025]\nfailure-threshold: error\n",
+    )
+    .unwrap();
+    let out = layerlab_in(&dir, &["lint", "-f", "json", "Dockerfile"], None);
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(v.as_array().unwrap().len(), 1, "{v}");
+    assert_eq!(
+        (&v[0]["code"], &v[0]["level"]),
+        (&"DL3025".into(), &"error".into())
+    );
+    assert_eq!(out.status.code(), Some(1));
+    // A flag adds to the file: now nothing is left, and the run passes.
+    let out = layerlab_in(
+        &dir,
+        &["lint", "--ignore", "JSONArgsRecommended", "Dockerfile"],
+        None,
+    );
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stdout)
+    );
+
+    std::fs::write(
+        dir.join("bad.yaml"),
+        "ignored: [DL3006]\nfailure-treshold: error\n",
+    )
+    .unwrap();
+    let out = layerlab_in(&dir, &["lint", "-c", "bad.yaml", "Dockerfile"], None);
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("bad.yaml:2:") && err.contains("failure-treshold"),
+        "{err}"
+    );
+}
+
+#[test]
+fn lint_output_formats() {
+    let dir = tmp_dir("formats");
+    std::fs::write(dir.join("Dockerfile"), "FROM alpine\nMAINTAINER a <b@c>\n").unwrap();
+    let run = |f: &str| {
+        let out = layerlab_in(&dir, &["lint", "-f", f, "Dockerfile"], None);
+        assert_eq!(out.status.code(), Some(1));
+        String::from_utf8(out.stdout).unwrap()
+    };
+    assert_eq!(
+        run("gnu"),
+        "layerlab:Dockerfile:1.6-1.12: DL3006 warning: Always tag the version of an image explicitly\nlayerlab:Dockerfile:2.1-2.11: DL4000 error: MAINTAINER is deprecated\n"
+    );
+    let xml = run("checkstyle");
+    assert!(xml.starts_with("<?xml"), "{xml}");
+    assert!(xml.contains("<file name=\"Dockerfile\">"), "{xml}");
+    assert!(
+        xml.contains("<error line=\"2\" column=\"1\" severity=\"error\" message=\"MAINTAINER is deprecated\" source=\"DL4000\"/>"),
+        "{xml}"
+    );
+    let sarif: serde_json::Value = serde_json::from_str(&run("sarif")).unwrap();
+    assert_eq!(sarif["version"], "2.1.0");
+    let results = &sarif["runs"][0]["results"];
+    assert_eq!(results[1]["ruleId"], "DL4000");
+    assert_eq!(results[1]["level"], "error");
+    assert_eq!(
+        results[1]["locations"][0]["physicalLocation"]["region"]["startLine"],
+        2
+    );
+    assert!(
+        results[1]["fixes"][0]["artifactChanges"][0]["replacements"][0]["insertedContent"]["text"]
+            .as_str()
+            .unwrap()
+            .starts_with("LABEL org.opencontainers.image.authors")
+    );
+    let gitlab: serde_json::Value = serde_json::from_str(&run("gitlab_codeclimate")).unwrap();
+    assert_eq!(gitlab[0]["check_name"], "DL3006");
+    assert_eq!(gitlab[0]["location"]["path"], "Dockerfile");
+    assert_eq!(gitlab[0]["fingerprint"].as_str().unwrap().len(), 16);
+    assert_ne!(gitlab[0]["fingerprint"], gitlab[1]["fingerprint"]);
+}
+
+#[test]
+fn lint_fix_rewrites_in_place_and_diff_only_shows() {
+    let dir = tmp_dir("fix");
+    let original = "FROM alpine:3.20\nENV A b\nCMD run it\n";
+    std::fs::write(dir.join("Dockerfile"), original).unwrap();
+    let out = layerlab_in(&dir, &["lint", "--diff", "Dockerfile"], None);
+    let diff = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        diff.starts_with("--- Dockerfile\n+++ Dockerfile\n@@ -1,3 +1,3 @@\n")
+            && [
+                "-ENV A b\n",
+                "-CMD run it\n",
+                "+ENV A=b\n",
+                "+CMD [\"run\", \"it\"]\n"
+            ]
+            .iter()
+            .all(|l| diff.contains(l)),
+        "{diff}"
+    );
+    assert_eq!(
+        std::fs::read_to_string(dir.join("Dockerfile")).unwrap(),
+        original
+    );
+
+    let out = layerlab_in(&dir, &["lint", "--fix", "Dockerfile"], None);
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stdout)
+    );
+    assert_eq!(
+        std::fs::read_to_string(dir.join("Dockerfile")).unwrap(),
+        "FROM alpine:3.20\nENV A=b\nCMD [\"run\", \"it\"]\n"
+    );
+
+    // Standard input: the fixed file on stdout, what is left on stderr.
+    let out = layerlab_in(
+        &dir,
+        &[
+            "lint",
+            "--fix",
+            "--file-path-in-report",
+            "in.Dockerfile",
+            "-",
+        ],
+        Some(b"FROM alpine\nENV A b\n"),
+    );
+    assert_eq!(
+        String::from_utf8_lossy(&out.stdout),
+        "FROM alpine\nENV A=b\n"
+    );
+    assert!(String::from_utf8_lossy(&out.stderr).starts_with("in.Dockerfile:1:6: DL3006"));
+}

@@ -19,11 +19,10 @@ pub fn app() -> Html {
     {
         let route = route.clone();
         use_effect_with((), move |_| {
-            let listener = gloo::events::EventListener::new(
-                &gloo::utils::window(),
-                "hashchange",
-                move |_| route.set(Route::from_hash(&location_hash())),
-            );
+            let listener =
+                gloo::events::EventListener::new(&gloo::utils::window(), "hashchange", move |_| {
+                    route.set(Route::from_hash(&location_hash()))
+                });
             move || drop(listener)
         });
     }
