@@ -18,6 +18,8 @@ mod dl3023;
 mod dl3024;
 mod dl3025;
 mod dl3045;
+mod dl3066;
+mod dl3067;
 mod dl4000;
 mod dl4003;
 mod dl4004;
@@ -48,6 +50,8 @@ pub static ALL: &[&dyn Rule] = &[
     &dl3024::Dl3024,
     &dl3025::Dl3025,
     &dl3045::Dl3045,
+    &dl3066::Dl3066,
+    &dl3067::Dl3067,
     &dl4000::Dl4000,
     &dl4003::Dl4003,
     &dl4004::Dl4004,

@@ -23,6 +23,7 @@ declare_rule! {
         name: "reserved-stage-name",
         level: Warning,
         origin: Buildkit,
+        also: ["DL3063"],
     }
 }
 

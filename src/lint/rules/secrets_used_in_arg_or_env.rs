@@ -25,6 +25,7 @@ declare_rule! {
         name: "secrets-used-in-arg-or-env",
         level: Warning,
         origin: Buildkit,
+        also: ["DL3064"],
     }
 }
 
