@@ -17,7 +17,8 @@ COPY . .
 ENV NODE_ENV=production PORT=3000
 EXPOSE 3000
 HEALTHCHECK --interval=30s --timeout=3s CMD ["wget", "-qO-", "http://localhost:3000/health"]
-USER node
+# The image's "node" user, by id (DL3066)
+USER 1000
 CMD ["node", "server.js"]
 "#;
 

@@ -128,10 +128,8 @@ test("a lint finding shows its rule and its quick fix applies", async () => {
 
   // The tooltip names the rule, links its page and offers the fix.
   const tooltip = await tooltipOf(warning.first());
-  assert.equal(
-    await tooltip.locator("a.layerlab-rule-link").getAttribute("href"),
-    "https://docs.docker.com/go/dockerfile/rule/legacy-key-value-format/",
-  );
+  assert.equal(await tooltip.locator("a.layerlab-rule-link").getAttribute("href"), "#rule/LegacyKeyValueFormat");
+  assert.match(await tooltip.innerText(), /LegacyKeyValueFormat · legacy-key-value-format · rule page/);
   await page.screenshot({ path: path.join(artifacts, "editor-quickfix.png") });
   await tooltip.getByText("Use key=value").click();
 
@@ -159,3 +157,30 @@ test("'Ignore here' inserts the rule's pragma and silences it", async () => {
   assert.deepEqual(consoleErrors, []);
 });
 
+
+test("a rule's page opens from its diagnostic, offline, and leads back", async () => {
+  await replaceDocument("FROM alpine\n");
+  const warning = page.locator(".cm-lintRange-warning");
+  await warning.first().waitFor();
+  const tooltip = await tooltipOf(warning.first());
+  await tooltip.locator("a.layerlab-rule-link").click();
+
+  const rulePage = page.getByTestId("rule-page");
+  await rulePage.waitFor();
+  assert.match(await rulePage.locator("h3").innerText(), /DL3006\s+tag-image-version\s+warning/i);
+  // Rendered from the rule's doc comment: sections and a Dockerfile example.
+  assert.deepEqual(await rulePage.locator(".doc h2").allTextContents(), [
+    "What it does", "Why is this bad?", "Example", "Use instead",
+  ]);
+  assert.ok((await rulePage.locator(".doc pre code").count()) >= 2);
+  await page.screenshot({ path: path.join(artifacts, "rule-page.png") });
+
+  // The index lists every rule; the way back is the problems list.
+  await rulePage.getByText("All rules").click();
+  const index = page.getByTestId("rule-index");
+  await index.waitFor();
+  assert.ok((await index.locator("li").count()) >= 30);
+  await index.getByText("← Problems").click();
+  await page.getByTestId("problems").waitFor();
+  assert.deepEqual(consoleErrors, []);
+});
