@@ -1,8 +1,10 @@
 //! layerlab's core: everything both faces share. Pure: no I/O, no clock, no
 //! randomness, no threads, so it gives the same results on wasm32 and natively.
 
+pub mod build;
 pub mod dockerfile;
 pub mod lint;
+pub mod registry;
 
 #[cfg(not(target_arch = "wasm32"))]
 pub mod cli;

@@ -116,6 +116,16 @@ pub(super) fn with_suggestion(
     options: &[&str],
     case_insensitive: bool,
 ) -> String {
+    match suggest(value, options, case_insensitive) {
+        Some(o) => format!("{msg} (did you mean {o}?)"),
+        None => msg,
+    }
+}
+
+/// BuildKit's `suggest.Search`: the first option within Levenshtein distance 2
+/// of `value` (the closest; ties go to the earlier option), none when `value` is
+/// itself an option.
+pub fn suggest(value: &str, options: &[&str], case_insensitive: bool) -> Option<String> {
     let norm = |s: &str| {
         if case_insensitive {
             s.to_lowercase()
@@ -125,7 +135,7 @@ pub(super) fn with_suggestion(
     };
     let v = norm(value);
     if options.iter().any(|o| norm(o) == v) {
-        return msg;
+        return None;
     }
     let mut best: Option<(usize, &str)> = None;
     for o in options {
@@ -134,19 +144,14 @@ pub(super) fn with_suggestion(
             best = Some((d, o));
         }
     }
-    match best {
-        Some((_, o)) => {
-            let o = if !case_insensitive {
-                o.to_string()
-            } else if value.chars().all(|c| !c.is_lowercase()) {
-                o.to_uppercase()
-            } else {
-                o.to_lowercase()
-            };
-            format!("{msg} (did you mean {o}?)")
-        }
-        None => msg,
-    }
+    let (_, o) = best?;
+    Some(if !case_insensitive {
+        o.to_string()
+    } else if value.chars().all(|c| !c.is_lowercase()) {
+        o.to_uppercase()
+    } else {
+        o.to_lowercase()
+    })
 }
 
 fn levenshtein(a: &str, b: &str) -> usize {

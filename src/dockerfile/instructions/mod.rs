@@ -8,6 +8,7 @@ mod healthcheck;
 mod mount;
 mod scope;
 
+pub use flags::suggest;
 pub use healthcheck::parse_go_duration;
 pub use mount::{Device, Mount, MountType, parse_device, parse_mount};
 pub use scope::{BuildArgs, expand_dockerfile};

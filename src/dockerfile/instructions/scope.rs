@@ -19,8 +19,16 @@ pub type BuildArgs = BTreeMap<String, String>;
 pub fn expand_dockerfile(df: &mut Dockerfile, build_args: &BuildArgs, escape: char) {
     let lex = Lex::new(escape);
     let mut diags = Vec::new();
-    let mut meta: BTreeMap<String, String> = BTreeMap::new();
-    let mut meta_declared: BTreeMap<String, Option<String>> = BTreeMap::new();
+    // BuildKit's automatic platform args are global defaults: FROM sees them,
+    // and a stage's bare `ARG TARGETOS` takes their value.
+    let mut meta: BTreeMap<String, String> = automatic_args(DEFAULT_PLATFORM, DEFAULT_PLATFORM)
+        .into_iter()
+        .map(|(k, v)| (k.to_string(), build_args.get(k).cloned().unwrap_or(v)))
+        .collect();
+    let mut meta_declared: BTreeMap<String, Option<String>> = meta
+        .iter()
+        .map(|(k, v)| (k.clone(), Some(v.clone())))
+        .collect();
     for ins in &mut df.meta_args {
         if let Instr::Arg { args } = &mut ins.instr {
             for a in args {
@@ -69,6 +77,32 @@ pub fn expand_dockerfile(df: &mut Dockerfile, build_args: &BuildArgs, escape: ch
         stage_envs.push(env);
     }
     df.diagnostics.extend(diags);
+}
+
+/// The platform layerlab builds for and on unless told otherwise.
+pub const DEFAULT_PLATFORM: &str = "linux/amd64";
+
+/// BuildKit's automatic args for a target and a build platform (`os/arch[/variant]`).
+pub fn automatic_args(target: &str, build: &str) -> Vec<(&'static str, String)> {
+    let parts = |p: &str| {
+        let mut it = p.splitn(3, '/');
+        let os = it.next().unwrap_or("").to_string();
+        let arch = it.next().unwrap_or("").to_string();
+        let variant = it.next().unwrap_or("").to_string();
+        (os, arch, variant)
+    };
+    let (tos, tarch, tvar) = parts(target);
+    let (bos, barch, bvar) = parts(build);
+    vec![
+        ("TARGETPLATFORM", target.to_string()),
+        ("TARGETOS", tos),
+        ("TARGETARCH", tarch),
+        ("TARGETVARIANT", tvar),
+        ("BUILDPLATFORM", build.to_string()),
+        ("BUILDOS", bos),
+        ("BUILDARCH", barch),
+        ("BUILDVARIANT", bvar),
+    ]
 }
 
 /// Expands `t` in place with one lexer pass; on error the raw text stands and

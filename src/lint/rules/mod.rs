@@ -5,6 +5,7 @@
 use super::Rule;
 
 mod consistent_instruction_casing;
+mod copy_ignored_file;
 mod dl3000;
 mod dl3002;
 mod dl3006;
@@ -27,6 +28,9 @@ mod expose_invalid_format;
 mod expose_proto_casing;
 mod from_as_casing;
 mod from_platform_flag_const_disallowed;
+mod invalid_base_image_platform;
+mod invalid_default_arg_in_from;
+mod invalid_definition_description;
 mod legacy_key_value_format;
 mod no_empty_continuation;
 mod redundant_target_platform;
@@ -34,6 +38,7 @@ mod reserved_stage_name;
 mod secrets_used_in_arg_or_env;
 mod stage_name_casing;
 mod undefined_arg_in_from;
+mod undefined_var;
 
 /// All rules, in the order `layerlab rules` lists them.
 pub static ALL: &[&dyn Rule] = &[
@@ -56,10 +61,14 @@ pub static ALL: &[&dyn Rule] = &[
     &dl4003::Dl4003,
     &dl4004::Dl4004,
     &consistent_instruction_casing::ConsistentInstructionCasing,
+    &copy_ignored_file::CopyIgnoredFile,
     &expose_invalid_format::ExposeInvalidFormat,
     &expose_proto_casing::ExposeProtoCasing,
     &from_as_casing::FromAsCasing,
     &from_platform_flag_const_disallowed::FromPlatformFlagConstDisallowed,
+    &invalid_base_image_platform::InvalidBaseImagePlatform,
+    &invalid_default_arg_in_from::InvalidDefaultArgInFrom,
+    &invalid_definition_description::InvalidDefinitionDescription,
     &legacy_key_value_format::LegacyKeyValueFormat,
     &no_empty_continuation::NoEmptyContinuation,
     &redundant_target_platform::RedundantTargetPlatform,
@@ -67,6 +76,7 @@ pub static ALL: &[&dyn Rule] = &[
     &secrets_used_in_arg_or_env::SecretsUsedInArgOrEnv,
     &stage_name_casing::StageNameCasing,
     &undefined_arg_in_from::UndefinedArgInFrom,
+    &undefined_var::UndefinedVar,
 ];
 
 /// Shared imports for rule files.

@@ -1,0 +1,4 @@
+//! The OCI distribution side: image references now; the push/pull protocol
+//! (sans-IO) comes with the registry work.
+
+pub mod reference;
