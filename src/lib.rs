@@ -3,6 +3,7 @@
 
 pub mod dockerfile;
 pub mod lint;
+pub mod shell;
 
 #[cfg(not(target_arch = "wasm32"))]
 pub mod cli;
