@@ -5,6 +5,7 @@ pub mod build;
 pub mod dockerfile;
 pub mod lint;
 pub mod registry;
+pub mod shell;
 
 #[cfg(not(target_arch = "wasm32"))]
 pub mod cli;
