@@ -6,6 +6,7 @@ pub mod config;
 pub mod format;
 pub mod pragma;
 pub mod rules;
+pub mod shell;
 
 pub use config::{Config, Threshold};
 
@@ -142,6 +143,7 @@ pub struct Context<'a> {
     pub dockerfile: &'a Dockerfile,
     pub config: &'a Config,
     pub env: &'a Environment,
+    runs: std::cell::OnceCell<Vec<shell::RunScript<'a>>>,
 }
 
 /// What a linter can know beyond the Dockerfile: the build context's
@@ -168,9 +170,33 @@ pub struct ImageInfo {
     pub platform: Option<String>,
 }
 
-impl Context<'_> {
+impl<'a> Context<'a> {
+    pub fn new(
+        source: &'a str,
+        analysis: &'a Analysis,
+        config: &'a Config,
+        env: &'a Environment,
+    ) -> Context<'a> {
+        Context {
+            source,
+            ast: &analysis.ast,
+            dockerfile: &analysis.dockerfile,
+            config,
+            env,
+            runs: std::cell::OnceCell::new(),
+        }
+    }
+
     pub fn text(&self, span: Span) -> &str {
         self.source.get(span.start..span.end).unwrap_or("")
+    }
+
+    /// Every RUN's script, parsed once for all shell rules.
+    pub fn runs(&self) -> &[shell::RunScript<'a>] {
+        self.runs.get_or_init(|| {
+            let pragma = pragma::shell_pragma(self.ast);
+            shell::run_scripts(self.dockerfile, self.ast, pragma.as_deref())
+        })
     }
 }
 
@@ -274,13 +300,7 @@ pub fn lint_with(
     config: &Config,
     env: &Environment,
 ) -> Vec<Finding> {
-    let cx = Context {
-        source,
-        ast: &analysis.ast,
-        dockerfile: &analysis.dockerfile,
-        config,
-        env,
-    };
+    let cx = Context::new(source, analysis, config, env);
     let mut out = Vec::new();
     for rule in rules::ALL {
         let Some(level) = config.level_of(rule.meta()) else {

@@ -128,6 +128,20 @@ impl Pragmas {
     }
 }
 
+/// The shell named by the last `# hadolint shell=…` comment, if any: the
+/// shell RUN scripts are written for (shell rules skip non-POSIX ones).
+pub fn shell_pragma(ast: &Ast) -> Option<String> {
+    ast.children
+        .iter()
+        .flat_map(|n| &n.comments)
+        .filter_map(|c| {
+            let rest = c.value.strip_prefix("hadolint")?.trim_start();
+            let v = rest.strip_prefix("shell")?.trim_start().strip_prefix('=')?;
+            v.split_whitespace().next().map(str::to_string)
+        })
+        .next_back()
+}
+
 /// The comment that silences `code` for the instruction at `line_start`.
 pub fn ignore_comment(code: &str) -> String {
     match super::rule(code).map(|r| r.meta().origin) {
