@@ -173,6 +173,46 @@ impl<'a> Cmd<'a> {
         self.args_no_flags().next()
     }
 
+    /// The operands of sub-command `sub` (one of `subs`): the non-flag arguments
+    /// after it, without the values of `value_flags` (`-o x`, `--virtual .deps`).
+    /// None when the command's sub-command is not one of `subs`.
+    pub fn operands(&self, subs: &[&str], value_flags: &[&str]) -> Option<Vec<&Arg<'a>>> {
+        let mut out = Vec::new();
+        let mut seen_sub = false;
+        let mut skip_next = false;
+        for a in &self.args {
+            if skip_next {
+                skip_next = false;
+                continue;
+            }
+            if a.is_flag() {
+                skip_next = value_flags.contains(&a.value.as_ref());
+                continue;
+            }
+            if !seen_sub {
+                if !subs.contains(&a.value.as_ref()) {
+                    return None;
+                }
+                seen_sub = true;
+                continue;
+            }
+            out.push(a);
+        }
+        seen_sub.then_some(out)
+    }
+
+    /// An edit that inserts ` text` right after the sub-command (or the name).
+    pub fn insert_after_subcommand(&self, text: &str) -> crate::lint::Edit {
+        let at = match self.subcommand() {
+            Some(a) => self.arg_span(a).end,
+            None => self.name_span().end,
+        };
+        crate::lint::Edit {
+            span: Span::new(at, at),
+            replacement: format!(" {text}"),
+        }
+    }
+
     pub fn has_arg(&self, value: &str) -> bool {
         self.args.iter().any(|a| a.value == value)
     }
@@ -213,7 +253,10 @@ fn flag_matches(arg: &str, flag: &str) -> bool {
 /// image (whose default shell is `cmd`).
 fn is_posix_shell(argv0: &str) -> bool {
     let base = argv0.rsplit(['/', '\\']).next().unwrap_or(argv0);
-    let base = base.strip_suffix(".exe").unwrap_or(base).to_ascii_lowercase();
+    let base = base
+        .strip_suffix(".exe")
+        .unwrap_or(base)
+        .to_ascii_lowercase();
     !matches!(base.as_str(), "powershell" | "pwsh" | "cmd")
 }
 
@@ -336,7 +379,10 @@ mod tests {
         let src = "FROM a\nRUN apt-get update && \\\n  # note\n  apt-get install -y \\\n    curl\nRUN <<EOF\nset -e\necho \"$(id -u)\"\nEOF\nRUN cat <<EOT > /f && ls\nx\nEOT\n";
         let got = commands(src);
         let names: Vec<_> = got.iter().map(|(n, _)| n.as_str()).collect();
-        assert_eq!(names, ["apt-get", "apt-get", "set", "echo", "id", "cat", "ls"]);
+        assert_eq!(
+            names,
+            ["apt-get", "apt-get", "set", "echo", "id", "cat", "ls"]
+        );
         assert_eq!(got[0].1, "apt-get update");
         assert_eq!(got[1].1, "apt-get install -y \\\n    curl");
         assert_eq!(got[3].1, "echo \"$(id -u)\"");
@@ -349,7 +395,10 @@ mod tests {
         let ps = "FROM mcr.microsoft.com/windows/servercore:ltsc2022\nRUN Get-ChildItem | Select-Object Name\n";
         assert!(commands(ps).is_empty());
         let shell = "FROM a\nSHELL [\"pwsh\", \"-Command\"]\nRUN Write-Host hi\nSHELL [\"/bin/bash\", \"-c\"]\nRUN echo hi\n";
-        assert_eq!(commands(shell), [("echo".to_string(), "echo hi".to_string())]);
+        assert_eq!(
+            commands(shell),
+            [("echo".to_string(), "echo hi".to_string())]
+        );
     }
 
     #[test]

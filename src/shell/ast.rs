@@ -381,10 +381,12 @@ impl Word {
     /// words with parameters, substitutions or arithmetic. Globs, braces and
     /// `~` count as text.
     pub fn literal(&self) -> Option<Cow<'_, str>> {
-        if let [Part {
-            kind: PartKind::Literal(s) | PartKind::SingleQuoted(s),
-            ..
-        }] = self.parts.as_slice()
+        if let [
+            Part {
+                kind: PartKind::Literal(s) | PartKind::SingleQuoted(s),
+                ..
+            },
+        ] = self.parts.as_slice()
         {
             return Some(Cow::Borrowed(s));
         }

@@ -356,7 +356,13 @@ impl<'a> Parser<'a> {
     }
 
     /// Compound lists may not be empty.
-    fn nonempty(&mut self, list: List, close: &str, opener: &str, at: (usize, usize)) -> PResult<List> {
+    fn nonempty(
+        &mut self,
+        list: List,
+        close: &str,
+        opener: &str,
+        at: (usize, usize),
+    ) -> PResult<List> {
         if list.items.is_empty() {
             Err(self.unclosed(&format!("expected `{close}' to close `{opener}'"), at))
         } else {
@@ -390,9 +396,7 @@ impl<'a> Parser<'a> {
         }
         match self.peek_n() {
             [b')', _] | [b';', b';' | b'&'] => true,
-            _ => self
-                .peek_reserved()
-                .is_some_and(|w| CLOSERS.contains(&w)),
+            _ => self.peek_reserved().is_some_and(|w| CLOSERS.contains(&w)),
         }
     }
 
@@ -476,7 +480,11 @@ impl<'a> Parser<'a> {
                 [b'|', _] => pipe_stderr.push(false),
                 _ => break,
             }
-            self.bump_n(if pipe_stderr.last() == Some(&true) { 2 } else { 1 });
+            self.bump_n(if pipe_stderr.last() == Some(&true) {
+                2
+            } else {
+                1
+            });
             self.linebreaks()?;
             commands.push(self.command()?);
         }
@@ -683,7 +691,11 @@ impl<'a> Parser<'a> {
     /// From just after `((` or `$((`: the offset of the `))` that closes the
     /// arithmetic, or None when a `)` at depth 0 is followed by something else,
     /// which makes it a subshell inside a subshell or substitution (bash's rule).
-    pub(super) fn arith_close(&self, from: usize, opener: (usize, usize)) -> PResult<Option<usize>> {
+    pub(super) fn arith_close(
+        &self,
+        from: usize,
+        opener: (usize, usize),
+    ) -> PResult<Option<usize>> {
         let mut depth = 0usize;
         let mut i = from;
         while i < self.end {
@@ -692,7 +704,11 @@ impl<'a> Parser<'a> {
                 q @ (b'\'' | b'"' | b'`') => {
                     i += 1;
                     while i < self.end && self.b[i] != q {
-                        i += if q != b'\'' && self.b[i] == b'\\' { 2 } else { 1 };
+                        i += if q != b'\'' && self.b[i] == b'\\' {
+                            2
+                        } else {
+                            1
+                        };
                     }
                 }
                 b'(' => depth += 1,
@@ -784,14 +800,22 @@ impl<'a> Parser<'a> {
         }
         let var = match self.word(Ctx::Word)? {
             Some(w) => match w.literal() {
-                Some(name) if name.bytes().next().is_some_and(is_name_start) && name.bytes().all(is_name_char) => Name {
-                    value: name.into_owned(),
-                    span: w.span,
-                },
+                Some(name)
+                    if name.bytes().next().is_some_and(is_name_start)
+                        && name.bytes().all(is_name_char) =>
+                {
+                    Name {
+                        value: name.into_owned(),
+                        span: w.span,
+                    }
+                }
                 _ => {
                     let span = w.span;
                     return Err(ParseError {
-                        message: format!("`{}': not a valid identifier", w.literal().unwrap_or_default()),
+                        message: format!(
+                            "`{}': not a valid identifier",
+                            w.literal().unwrap_or_default()
+                        ),
                         span,
                     });
                 }
@@ -974,7 +998,11 @@ impl<'a> Parser<'a> {
                 self.skip_cont();
                 let start = self.pos;
                 self.bump_n(op);
-                let text = self.src.get(start..self.last).unwrap_or("").replace("\\\n", "");
+                let text = self
+                    .src
+                    .get(start..self.last)
+                    .unwrap_or("")
+                    .replace("\\\n", "");
                 let span = self.sp(start, self.last);
                 words.push(Word {
                     parts: vec![Part {

@@ -102,7 +102,11 @@ fn compound(o: &mut String, c: &CompoundCommand) {
             lists(o, if *until { "until" } else { "while" }, &[cond, body])
         }
         Compound::For { var, words, body } | Compound::Select { var, words, body } => {
-            let kw = if matches!(c.kind, Compound::For { .. }) { "for" } else { "select" };
+            let kw = if matches!(c.kind, Compound::For { .. }) {
+                "for"
+            } else {
+                "select"
+            };
             write!(o, "({kw} {}", var.value).unwrap();
             if let Some(ws) = words {
                 o.push_str(" in");
@@ -115,7 +119,12 @@ fn compound(o: &mut String, c: &CompoundCommand) {
             list(o, body);
             o.push_str("})");
         }
-        Compound::ArithFor { init, cond, step, body } => {
+        Compound::ArithFor {
+            init,
+            cond,
+            step,
+            body,
+        } => {
             write!(o, "(for (({};{};{})) {{", init.text, cond.text, step.text).unwrap();
             list(o, body);
             o.push_str("})");
@@ -205,7 +214,14 @@ fn redirect(o: &mut String, r: &Redirect) {
     match &r.target {
         RedirTarget::Word(w) => word(o, w),
         RedirTarget::HereDoc(h) => {
-            write!(o, "{}{}{:?}", if h.strip_tabs { "-" } else { "" }, if h.quoted { "'" } else { "" }, h.delimiter).unwrap();
+            write!(
+                o,
+                "{}{}{:?}",
+                if h.strip_tabs { "-" } else { "" },
+                if h.quoted { "'" } else { "" },
+                h.delimiter
+            )
+            .unwrap();
             o.push('{');
             parts(o, &h.parts);
             if h.quoted {
@@ -227,7 +243,10 @@ fn parts(o: &mut String, ps: &[Part]) {
             PartKind::Escaped(c) => write!(o, "\\{c}").unwrap(),
             PartKind::SingleQuoted(s) => write!(o, "'{s}'").unwrap(),
             PartKind::AnsiC(s) => write!(o, "$'{}'", s.escape_default()).unwrap(),
-            PartKind::DoubleQuoted { parts: inner, locale } => {
+            PartKind::DoubleQuoted {
+                parts: inner,
+                locale,
+            } => {
                 o.push_str(if *locale { "$\"" } else { "\"" });
                 parts(o, inner);
                 o.push('"');
@@ -280,7 +299,11 @@ fn param(o: &mut String, pe: &ParamExpansion) {
             ParamOp::RemovePrefix { longest } => if longest { "##" } else { "#" }.to_owned(),
             ParamOp::RemoveSuffix { longest } => if longest { "%%" } else { "%" }.to_owned(),
             ParamOp::Replace { all, anchor } => {
-                format!("/{}{}", if all { "/" } else { "" }, anchor.map(String::from).unwrap_or_default())
+                format!(
+                    "/{}{}",
+                    if all { "/" } else { "" },
+                    anchor.map(String::from).unwrap_or_default()
+                )
             }
             ParamOp::Upper { all } => if all { "^^" } else { "^" }.to_owned(),
             ParamOp::Lower { all } => if all { ",," } else { "," }.to_owned(),
@@ -308,15 +331,27 @@ fn param(o: &mut String, pe: &ParamExpansion) {
 /// children lie inside their parents' spans where that must hold.
 fn check_spans(src: &str, s: &Script) {
     let ok = |sp: crate::dockerfile::span::Span| {
-        assert!(sp.start <= sp.end && sp.end <= src.len(), "{sp:?} out of 0..{}", src.len());
-        assert!(src.is_char_boundary(sp.start) && src.is_char_boundary(sp.end), "{sp:?}");
+        assert!(
+            sp.start <= sp.end && sp.end <= src.len(),
+            "{sp:?} out of 0..{}",
+            src.len()
+        );
+        assert!(
+            src.is_char_boundary(sp.start) && src.is_char_boundary(sp.end),
+            "{sp:?}"
+        );
     };
     s.walk(&mut |n| match n {
         Node::Word(w) => {
             ok(w.span);
             for p in &w.parts {
                 ok(p.span);
-                assert!(w.span.start <= p.span.start && p.span.end <= w.span.end, "part {:?} outside word {:?} in {src:?}", p.span, w.span);
+                assert!(
+                    w.span.start <= p.span.start && p.span.end <= w.span.end,
+                    "part {:?} outside word {:?} in {src:?}",
+                    p.span,
+                    w.span
+                );
             }
         }
         Node::SimpleCommand(c) => ok(c.span),
@@ -352,7 +387,12 @@ fn explore() {
     if let Ok(src) = std::env::var("SHELL_SRC") {
         match parse(&src) {
             Ok(_) => println!("{}", show(&src)),
-            Err(e) => println!("error: {} at {:?} {:?}", e.message, e.span, &src.get(e.span.start..e.span.end)),
+            Err(e) => println!(
+                "error: {} at {:?} {:?}",
+                e.message,
+                e.span,
+                &src.get(e.span.start..e.span.end)
+            ),
         }
     }
 }

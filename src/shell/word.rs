@@ -88,7 +88,11 @@ impl Parser<'_> {
     }
 
     fn eof_err(&self, what: &str, start: usize, end: usize) -> crate::shell::ParseError {
-        self.err(format!("unexpected end of file: unterminated {what}"), start, end)
+        self.err(
+            format!("unexpected end of file: unterminated {what}"),
+            start,
+            end,
+        )
     }
 
     /// The word at the cursor, or None when a delimiter is there.
@@ -221,7 +225,10 @@ impl Parser<'_> {
         let close = start + 1 + len;
         let text = self.src[start + 1..close].to_owned();
         self.advance_to(close + 1);
-        Ok(part(PartKind::SingleQuoted(text), self.sp(start, close + 1)))
+        Ok(part(
+            PartKind::SingleQuoted(text),
+            self.sp(start, close + 1),
+        ))
     }
 
     /// At `"`; `start` is the `$` of `$"…"` or the quote itself.
@@ -489,10 +496,13 @@ impl Parser<'_> {
         match self.peek() {
             Some(c) if is_name_start(c) || c.is_ascii_digit() => {
                 let digits = c.is_ascii_digit();
-                while let Some(c) = self
-                    .peek()
-                    .filter(|&c| if digits { c.is_ascii_digit() } else { is_name_char(c) })
-                {
+                while let Some(c) = self.peek().filter(|&c| {
+                    if digits {
+                        c.is_ascii_digit()
+                    } else {
+                        is_name_char(c)
+                    }
+                }) {
                     pe.name.push(char::from(c));
                     self.bump();
                 }
@@ -528,12 +538,24 @@ impl Parser<'_> {
             (b'#', _) => Some((ParamOp::RemovePrefix { longest: false }, 1)),
             (b'%', b'%') => Some((ParamOp::RemoveSuffix { longest: true }, 2)),
             (b'%', _) => Some((ParamOp::RemoveSuffix { longest: false }, 1)),
-            (b'/', b'/') => Some((ParamOp::Replace { all: true, anchor: None }, 2)),
+            (b'/', b'/') => Some((
+                ParamOp::Replace {
+                    all: true,
+                    anchor: None,
+                },
+                2,
+            )),
             (b'/', c @ (b'#' | b'%')) => {
                 let anchor = Some(char::from(c));
                 Some((ParamOp::Replace { all: false, anchor }, 2))
             }
-            (b'/', _) => Some((ParamOp::Replace { all: false, anchor: None }, 1)),
+            (b'/', _) => Some((
+                ParamOp::Replace {
+                    all: false,
+                    anchor: None,
+                },
+                1,
+            )),
             (b'^', b'^') => Some((ParamOp::Upper { all: true }, 2)),
             (b'^', _) => Some((ParamOp::Upper { all: false }, 1)),
             (b',', b',') => Some((ParamOp::Lower { all: true }, 2)),
@@ -709,19 +731,20 @@ fn param_part(mut pe: ParamExpansion, span: crate::dockerfile::span::Span) -> Pa
 fn decode_ansi_c(raw: &str) -> String {
     let mut out = String::with_capacity(raw.len());
     let mut chars = raw.chars().peekable();
-    let number = |chars: &mut std::iter::Peekable<std::str::Chars>, first: u32, max: usize, radix: u32| {
-        let mut n = first;
-        for _ in 0..max {
-            match chars.peek().and_then(|c| c.to_digit(radix)) {
-                Some(d) => {
-                    n = n * radix + d;
-                    chars.next();
+    let number =
+        |chars: &mut std::iter::Peekable<std::str::Chars>, first: u32, max: usize, radix: u32| {
+            let mut n = first;
+            for _ in 0..max {
+                match chars.peek().and_then(|c| c.to_digit(radix)) {
+                    Some(d) => {
+                        n = n * radix + d;
+                        chars.next();
+                    }
+                    None => break,
                 }
-                None => break,
             }
-        }
-        n
-    };
+            n
+        };
     while let Some(c) = chars.next() {
         if c != '\\' {
             out.push(c);
@@ -741,7 +764,8 @@ fn decode_ansi_c(raw: &str) -> String {
             't' => '\t',
             'v' => '\x0b',
             '\\' | '\'' | '"' | '?' => e,
-            '0'..='7' => char::from_u32(number(&mut chars, e as u32 - '0' as u32, 2, 8)).unwrap_or('\u{fffd}'),
+            '0'..='7' => char::from_u32(number(&mut chars, e as u32 - '0' as u32, 2, 8))
+                .unwrap_or('\u{fffd}'),
             'x' | 'u' | 'U' if chars.peek().is_some_and(|c| c.is_ascii_hexdigit()) => {
                 let max = match e {
                     'x' => 2,
