@@ -2,7 +2,7 @@ use super::prelude::*;
 
 declare_rule! {
     /// ## What it does
-    /// Flags `apt-get update` in the image's final stage (or a stage another builds on) when the same `RUN` does not remove `/var/lib/apt/lists` afterwards, and no cache mount holds the lists.
+    /// Flags `apt-get update` in the image's final stage (or a stage another builds on) when the same `RUN` does not remove `/var/lib/apt/lists` afterwards (`rm -rf /var/lib/apt/lists/*` or `apt-get dist-clean`), and no cache mount holds the lists.
     ///
     /// ## Why is this bad?
     /// The package lists are tens of megabytes that the running container never needs. Left in the layer, they make every image that uses it bigger; removing them in a later `RUN` does not help, because the layer that added them is still part of the image.
@@ -27,22 +27,13 @@ declare_rule! {
 }
 
 fn check(cx: &Context, out: &mut Vec<Finding>) {
-    let stages = &cx.dockerfile.stages;
-    for run in runs(cx) {
-        let stage = &stages[run.stage];
-        let used_later = stage.name.as_deref().is_some_and(|n| {
-            stages[run.stage + 1..]
-                .iter()
-                .any(|s| s.base.value().eq_ignore_ascii_case(n))
-        });
-        if run.stage + 1 != stages.len() && !used_later {
-            continue;
-        }
+    for run in runs(cx).filter(|r| stage_is_kept(cx, r.stage)) {
         let cmds = run.commands();
         let cleans = cmds.iter().any(|c| {
-            c.is("rm")
+            (c.is("rm")
                 && c.args_no_flags()
-                    .any(|a| a.value.starts_with("/var/lib/apt/lists"))
+                    .any(|a| a.value.starts_with("/var/lib/apt/lists")))
+                || (c.is("apt-get") && c.subcommand().is_some_and(|a| a.value == "dist-clean"))
         });
         let cached = matches!(&run.ins.instr, Instr::Run(r) if r.mounts.iter().any(|m| m.raw.raw.contains("/var/lib/apt")));
         if cleans || cached {

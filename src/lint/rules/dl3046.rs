@@ -2,7 +2,7 @@ use super::prelude::*;
 
 declare_rule! {
     /// ## What it does
-    /// Flags `useradd` with a high user id (more than five digits) and without `-l`/`--no-log-init`.
+    /// Flags `useradd` with a high user id (more than five digits, or one given by a variable) and without `-l`/`--no-log-init`.
     ///
     /// ## Why is this bad?
     /// `useradd` records every user in `/var/log/lastlog` and `faillog`, sparse files indexed by uid. A uid of 123456789 makes them gigabytes in size as soon as they are copied into a layer, which does not keep them sparse.
@@ -29,11 +29,12 @@ fn check(cx: &Context, out: &mut Vec<Finding>) {
         let Some(uid) = c.flag_value(&["u", "uid"]) else {
             continue;
         };
-        let uid = uid.value.trim_start_matches('0');
-        if uid.len() > 5
-            && uid.bytes().all(|b| b.is_ascii_digit())
-            && !c.has_any_flag(&["l", "no-log-init"])
-        {
+        // A uid from a variable may be high: like hadolint, treat it as such.
+        let high = uid.dynamic || {
+            let v = uid.value.trim_start_matches('0');
+            v.len() > 5 && v.bytes().all(|b| b.is_ascii_digit())
+        };
+        if high && !c.has_any_flag(&["l", "no-log-init"]) {
             let at = c.name_span().end;
             out.push(
                 Finding::new(&META, "`useradd` without flag `-l` and high UID will result in excessively large Image.", c.span())

@@ -37,11 +37,12 @@ fn single(cx: &Context, ins: &Instruction) -> bool {
     let Some(run) = cx.runs().iter().find(|s| std::ptr::eq(s.ins, ins)) else {
         return false;
     };
-    let Some(script) = run.script() else {
-        return false;
-    };
-    let items = &script.body.items;
-    items.len() == 1 && items[0].and_or.rest.is_empty() && items[0].and_or.first.commands.len() == 1
+    match run.script() {
+        // Nested commands count too: `CAROOT=$(pwd) mkcert …` is two.
+        Some(script) => script.simple_commands().len() == 1,
+        // Not a POSIX shell (PowerShell, cmd): one line without separators.
+        None => run.parsed.is_none() && !run.text.contains(['&', ';', '|', '\n']),
+    }
 }
 
 fn flags(ins: &Instruction) -> Vec<&str> {

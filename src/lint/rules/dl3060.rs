@@ -2,7 +2,7 @@ use super::prelude::*;
 
 declare_rule! {
     /// ## What it does
-    /// Flags `yarn install` without `yarn cache clean` in the same `RUN`.
+    /// Flags `yarn install` without `yarn cache clean` in the same `RUN`, in the final stage or a stage another builds on.
     ///
     /// ## Why is this bad?
     /// Yarn keeps a copy of every package it downloads in its global cache; in an image that copy is never used and stays in the layer next to `node_modules`.
@@ -25,7 +25,7 @@ declare_rule! {
 }
 
 fn check(cx: &Context, out: &mut Vec<Finding>) {
-    for run in runs(cx) {
+    for run in runs(cx).filter(|r| stage_is_kept(cx, r.stage)) {
         let cmds = run.commands();
         let cleaned = cmds.iter().any(|c| {
             c.is("yarn") && c.subcommand().is_some_and(|a| a.value == "cache") && c.has_arg("clean")

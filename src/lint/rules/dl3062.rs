@@ -2,7 +2,7 @@ use super::prelude::*;
 
 declare_rule! {
     /// ## What it does
-    /// Flags a package in `go install` without an `@version`.
+    /// Flags a package in `go install` (or the older `go get`) without an `@version`.
     ///
     /// ## Why is this bad?
     /// `go install pkg` without a version builds whatever the module's default branch has at build time (or fails outside a module): the image changes whenever upstream does.
@@ -27,7 +27,7 @@ declare_rule! {
 fn check(cx: &Context, out: &mut Vec<Finding>) {
     for c in commands(cx).iter().filter(|c| c.is("go")) {
         let Some(pkgs) = c.operands(
-            &["install"],
+            &["install", "get"],
             &[
                 "-o", "-tags", "-ldflags", "-gcflags", "-mod", "-modfile", "-p",
             ],

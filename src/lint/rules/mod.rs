@@ -147,7 +147,7 @@ pub static ALL: &[&dyn Rule] = &[
 
 /// Shared imports for rule files.
 mod prelude {
-    pub(crate) use super::{commands, runs};
+    pub(crate) use super::{commands, runs, stage_is_kept};
     pub use crate::dockerfile::Span;
     #[allow(unused_imports)]
     pub use crate::dockerfile::instructions::{Instr, Instruction};
@@ -252,6 +252,18 @@ pub(crate) fn pip_install<'c, 'a>(
         out.push(a);
     }
     sub.then_some((out, constrained))
+}
+
+/// Whether stage `i` ends up in an image: the last stage, or one a later stage
+/// builds on (hadolint's DL3009 and DL3060 look only at those).
+pub(crate) fn stage_is_kept(cx: &super::Context, i: usize) -> bool {
+    let stages = &cx.dockerfile.stages;
+    i + 1 == stages.len()
+        || stages[i].name.as_deref().is_some_and(|n| {
+            stages[i + 1..]
+                .iter()
+                .any(|s| s.base.value().eq_ignore_ascii_case(n))
+        })
 }
 
 /// Reports every instruction matching `is` in a stage but the last, which is the

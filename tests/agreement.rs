@@ -78,6 +78,8 @@ struct Row {
     explained: usize,
     precision: f64,
     recall: f64,
+    raw_precision: f64,
+    raw_recall: f64,
 }
 
 fn pct(x: f64) -> String {
@@ -173,23 +175,27 @@ fn layerlab_agrees_with_hadolint_on_the_corpus() {
             explained: explained_here,
             precision: ratio(both, adjusted_l),
             recall: ratio(both, adjusted_h),
+            raw_precision: ratio(both, l.len()),
+            raw_recall: ratio(both, h.len()),
         });
     }
 
     let mut table = String::from(
-        "| Rule | hadolint | layerlab | both | explained | precision | recall |\n|---|---:|---:|---:|---:|---:|---:|\n",
+        "| Rule | hadolint | layerlab | both | explained | precision | recall | raw precision | raw recall |\n|---|---:|---:|---:|---:|---:|---:|---:|---:|\n",
     );
     for r in &rows {
         let _ = writeln!(
             table,
-            "| {} | {} | {} | {} | {} | {} | {} |",
+            "| {} | {} | {} | {} | {} | {} | {} | {} | {} |",
             r.code,
             r.hadolint,
             r.layerlab,
             r.both,
             r.explained,
             pct(r.precision),
-            pct(r.recall)
+            pct(r.recall),
+            pct(r.raw_precision),
+            pct(r.raw_recall)
         );
     }
     let generated = format!(
