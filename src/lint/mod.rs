@@ -367,6 +367,17 @@ pub(crate) mod testing {
             .collect()
     }
 
+    /// The text under each finding of `code` with a `.hadolint.yaml` config.
+    pub fn with_config(src: &str, yaml: &str, code: &str) -> Vec<String> {
+        let cfg = Config::from_yaml(yaml).expect("test config");
+        let a = analyze(src);
+        lint_with(src, &a, &cfg, &Environment::default())
+            .into_iter()
+            .filter(|f| f.code == code)
+            .map(|f| src[f.span.start..f.span.end].to_string())
+            .collect()
+    }
+
     /// Applies every fix for `code` and returns the new source, checking that
     /// the rule no longer fires on it.
     pub fn fixed(src: &str, code: &str) -> String {

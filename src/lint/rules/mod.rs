@@ -6,6 +6,7 @@ use super::Rule;
 
 mod consistent_instruction_casing;
 mod copy_ignored_file;
+mod dl1001;
 mod dl3000;
 mod dl3001;
 mod dl3002;
@@ -30,8 +31,10 @@ mod dl3022;
 mod dl3023;
 mod dl3024;
 mod dl3025;
+mod dl3026;
 mod dl3027;
 mod dl3028;
+mod dl3029;
 mod dl3030;
 mod dl3032;
 mod dl3033;
@@ -43,11 +46,25 @@ mod dl3038;
 mod dl3040;
 mod dl3041;
 mod dl3042;
+mod dl3043;
+mod dl3044;
 mod dl3045;
 mod dl3046;
 mod dl3047;
+mod dl3048;
+mod dl3049;
+mod dl3050;
+mod dl3051;
+mod dl3052;
+mod dl3053;
+mod dl3054;
+mod dl3055;
+mod dl3056;
+mod dl3057;
+mod dl3058;
 mod dl3059;
 mod dl3060;
+mod dl3061;
 mod dl3062;
 mod dl3066;
 mod dl3067;
@@ -75,6 +92,7 @@ mod undefined_var;
 
 /// All rules, in the order `layerlab rules` lists them.
 pub static ALL: &[&dyn Rule] = &[
+    &dl1001::Dl1001,
     &dl3000::Dl3000,
     &dl3001::Dl3001,
     &dl3002::Dl3002,
@@ -99,8 +117,10 @@ pub static ALL: &[&dyn Rule] = &[
     &dl3023::Dl3023,
     &dl3024::Dl3024,
     &dl3025::Dl3025,
+    &dl3026::Dl3026,
     &dl3027::Dl3027,
     &dl3028::Dl3028,
+    &dl3029::Dl3029,
     &dl3030::Dl3030,
     &dl3032::Dl3032,
     &dl3033::Dl3033,
@@ -112,11 +132,25 @@ pub static ALL: &[&dyn Rule] = &[
     &dl3040::Dl3040,
     &dl3041::Dl3041,
     &dl3042::Dl3042,
+    &dl3043::Dl3043,
+    &dl3044::Dl3044,
     &dl3045::Dl3045,
     &dl3046::Dl3046,
     &dl3047::Dl3047,
+    &dl3048::Dl3048,
+    &dl3049::Dl3049,
+    &dl3050::Dl3050,
+    &dl3051::Dl3051,
+    &dl3052::Dl3052,
+    &dl3053::Dl3053,
+    &dl3054::Dl3054,
+    &dl3055::Dl3055,
+    &dl3056::Dl3056,
+    &dl3057::Dl3057,
+    &dl3058::Dl3058,
     &dl3059::Dl3059,
     &dl3060::Dl3060,
+    &dl3061::Dl3061,
     &dl3062::Dl3062,
     &dl3066::Dl3066,
     &dl3067::Dl3067,
