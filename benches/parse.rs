@@ -1,6 +1,8 @@
-//! Parsing speed over the whole real-world corpus (../shared/corpus): the
-//! BuildKit-faithful parse alone, and the full analysis the editor runs on
-//! every keystroke (parse + typed instructions + expansion). Besides
+//! Parsing and linting speed over the whole real-world corpus
+//! (../shared/corpus): the BuildKit-faithful parse alone, the full analysis
+//! (parse + typed instructions + expansion), and analysis plus every lint rule —
+//! what the editor runs on every keystroke — for the whole corpus and for its
+//! largest file. Besides
 //! criterion's figures it prints throughput and per-file p50/p99, measured
 //! over repeated passes.
 
@@ -8,6 +10,7 @@
 mod bench {
     use criterion::{Criterion, Throughput};
     use layerlab::dockerfile::{analyze, parse};
+    use layerlab::lint::lint;
     use std::hint::black_box;
     use std::path::Path;
     use std::time::Instant;
@@ -73,11 +76,35 @@ mod bench {
                 }
             })
         });
+        g.bench_function("lint", |b| {
+            b.iter(|| {
+                for f in &files {
+                    let a = analyze(black_box(f));
+                    black_box(lint(f, &a));
+                }
+            })
+        });
+        g.finish();
+
+        // The largest file (BuildKit's own Dockerfile, 20 KB, 60 RUNs).
+        let largest = files.iter().max_by_key(|f| f.len()).expect("corpus");
+        let mut g = c.benchmark_group("largest-file");
+        g.throughput(Throughput::Bytes(largest.len() as u64));
+        g.bench_function("lint", |b| {
+            b.iter(|| {
+                let a = analyze(black_box(largest));
+                black_box(lint(largest, &a))
+            })
+        });
         g.finish();
 
         for (name, f) in [
             ("parse", (|s: &str| drop(black_box(parse(s)))) as fn(&str)),
             ("analyze", |s: &str| drop(black_box(analyze(s)))),
+            ("analyze + lint", |s: &str| {
+                let a = analyze(s);
+                drop(black_box(lint(s, &a)))
+            }),
         ] {
             let t = Instant::now();
             for _ in 0..20 {

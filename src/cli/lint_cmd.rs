@@ -225,41 +225,30 @@ pub fn lint_cmd(args: LintArgs) -> Result<ExitCode> {
             }
         }
     }
-    let mut reports = Vec::new();
-    for (file, src) in &mut sources {
-        let file: &Path = file;
-        let env = args.environment(file);
-        if args.fix || args.diff {
+    if args.fix || args.diff {
+        for (file, src) in &mut sources {
+            let file: &Path = file;
+            let env = args.environment(file);
             let fixed = fix_all(src, &config, &env, args.unsafe_fixes);
-            if fixed != *src {
-                let name = file.display().to_string();
-                if args.diff {
-                    let diff = similar::TextDiff::from_lines(src.as_str(), fixed.as_str());
-                    write!(out, "{}", diff.unified_diff().header(&name, &name))?;
-                    continue;
-                } else if file.as_os_str() == "-" {
-                    write!(out, "{fixed}")?;
-                } else {
-                    std::fs::write(file, &fixed).with_context(|| format!("cannot write {name}"))?;
-                }
-                *src = fixed;
-            }
-            if args.diff {
+            if fixed == *src {
                 continue;
             }
+            let name = file.display().to_string();
+            if args.diff {
+                let diff = similar::TextDiff::from_lines(src.as_str(), fixed.as_str());
+                write!(out, "{}", diff.unified_diff().header(&name, &name))?;
+            } else if file.as_os_str() == "-" {
+                write!(out, "{fixed}")?;
+            } else {
+                std::fs::write(file, &fixed).with_context(|| format!("cannot write {name}"))?;
+            }
+            *src = fixed;
         }
-        let name = match (&args.file_path_in_report, file.as_os_str() == "-") {
-            (Some(n), _) => n.clone(),
-            (None, true) => "-".to_string(),
-            (None, false) => file.display().to_string(),
-        };
-        let analysis = dockerfile::analyze(src);
-        let findings = lint::lint_with(src, &analysis, &config, &env);
-        reports.push(FileReport::new(name, src, &analysis, &findings));
     }
     if args.diff {
         return Ok(exit_for(unreadable));
     }
+    let reports = lint_all(&args, &config, &sources);
     // With --fix on standard input, stdout carries the file; findings go to stderr.
     let text = render(format, &reports, color);
     if args.fix && args.files.iter().any(|f| f.as_os_str() == "-") {
@@ -279,6 +268,42 @@ pub fn lint_cmd(args: LintArgs) -> Result<ExitCode> {
         ExitCode::from(2)
     } else {
         exit_for(failed && !config.no_fail)
+    })
+}
+
+/// Lints every file, on as many threads as there are cores (the core is pure
+/// and each file independent); reports stay in the order of the files.
+fn lint_all<'s>(
+    args: &LintArgs,
+    config: &Config,
+    sources: &'s [(&PathBuf, String)],
+) -> Vec<FileReport<'s>> {
+    let one = |(file, src): &'s (&PathBuf, String)| {
+        let file: &Path = file;
+        let name = match (&args.file_path_in_report, file.as_os_str() == "-") {
+            (Some(n), _) => n.clone(),
+            (None, true) => "-".to_string(),
+            (None, false) => file.display().to_string(),
+        };
+        let env = args.environment(file);
+        let analysis = dockerfile::analyze(src);
+        let findings = lint::lint_with(src, &analysis, config, &env);
+        FileReport::new(name, src, &analysis, &findings)
+    };
+    let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
+    if threads < 2 || sources.len() < 8 {
+        return sources.iter().map(one).collect();
+    }
+    let chunk = sources.len().div_ceil(threads);
+    std::thread::scope(|s| {
+        let handles: Vec<_> = sources
+            .chunks(chunk)
+            .map(|part| s.spawn(move || part.iter().map(one).collect::<Vec<_>>()))
+            .collect();
+        handles
+            .into_iter()
+            .flat_map(|h| h.join().unwrap_or_default())
+            .collect()
     })
 }
 

@@ -143,7 +143,11 @@ pub struct Context<'a> {
     pub dockerfile: &'a Dockerfile,
     pub config: &'a Config,
     pub env: &'a Environment,
-    runs: std::cell::OnceCell<Vec<shell::RunScript<'a>>>,
+    runs: &'a [shell::RunScript<'a>],
+    /// The simple commands of each of `runs`, built once for all shell rules.
+    cmds: &'a [Vec<shell::Cmd<'a>>],
+    /// The same commands by name, in order.
+    named: &'a std::collections::HashMap<&'a str, Vec<&'a shell::Cmd<'a>>>,
 }
 
 /// What a linter can know beyond the Dockerfile: the build context's
@@ -170,33 +174,61 @@ pub struct ImageInfo {
     pub platform: Option<String>,
 }
 
-impl<'a> Context<'a> {
-    pub fn new(
-        source: &'a str,
-        analysis: &'a Analysis,
-        config: &'a Config,
-        env: &'a Environment,
-    ) -> Context<'a> {
-        Context {
-            source,
-            ast: &analysis.ast,
-            dockerfile: &analysis.dockerfile,
-            config,
-            env,
-            runs: std::cell::OnceCell::new(),
-        }
+/// Runs `f` with the context for one file: every RUN script parsed once, its
+/// commands extracted once, shared by all rules.
+pub fn with_context<R>(
+    source: &str,
+    analysis: &Analysis,
+    config: &Config,
+    env: &Environment,
+    f: impl FnOnce(&Context) -> R,
+) -> R {
+    let pragma = pragma::shell_pragma(&analysis.ast);
+    let runs = shell::run_scripts(&analysis.dockerfile, &analysis.ast, pragma.as_deref());
+    let cmds: Vec<Vec<shell::Cmd>> = runs.iter().map(|r| r.commands()).collect();
+    let mut named: std::collections::HashMap<&str, Vec<&shell::Cmd>> = Default::default();
+    for c in cmds.iter().flatten() {
+        named.entry(c.name.as_ref()).or_default().push(c);
     }
+    let cx = Context {
+        source,
+        ast: &analysis.ast,
+        dockerfile: &analysis.dockerfile,
+        config,
+        env,
+        runs: &runs,
+        cmds: &cmds,
+        named: &named,
+    };
+    f(&cx)
+}
 
+impl<'a> Context<'a> {
     pub fn text(&self, span: Span) -> &str {
         self.source.get(span.start..span.end).unwrap_or("")
     }
 
-    /// Every RUN's script, parsed once for all shell rules.
-    pub fn runs(&self) -> &[shell::RunScript<'a>] {
-        self.runs.get_or_init(|| {
-            let pragma = pragma::shell_pragma(self.ast);
-            shell::run_scripts(self.dockerfile, self.ast, pragma.as_deref())
-        })
+    /// Every RUN's script.
+    pub fn runs(&self) -> &'a [shell::RunScript<'a>] {
+        self.runs
+    }
+
+    /// The simple commands of one RUN, in order.
+    pub fn cmds_of(&self, run: &shell::RunScript) -> &'a [shell::Cmd<'a>] {
+        self.cmds
+            .get(run.index)
+            .map(Vec::as_slice)
+            .unwrap_or_default()
+    }
+
+    /// The commands called `name`, in order.
+    pub fn cmds_named(&self, name: &str) -> &'a [&'a shell::Cmd<'a>] {
+        self.named.get(name).map(Vec::as_slice).unwrap_or_default()
+    }
+
+    /// Every simple command of every RUN, in order.
+    pub fn all_cmds(&self) -> impl Iterator<Item = &'a shell::Cmd<'a>> {
+        self.cmds.iter().flatten()
     }
 }
 
@@ -300,18 +332,20 @@ pub fn lint_with(
     config: &Config,
     env: &Environment,
 ) -> Vec<Finding> {
-    let cx = Context::new(source, analysis, config, env);
-    let mut out = Vec::new();
-    for rule in rules::ALL {
-        let Some(level) = config.level_of(rule.meta()) else {
-            continue;
-        };
-        let from = out.len();
-        rule.check(&cx, &mut out);
-        for f in &mut out[from..] {
-            f.level = level;
+    let out = with_context(source, analysis, config, env, |cx| {
+        let mut out = Vec::new();
+        for rule in rules::ALL {
+            let Some(level) = config.level_of(rule.meta()) else {
+                continue;
+            };
+            let from = out.len();
+            rule.check(cx, &mut out);
+            for f in &mut out[from..] {
+                f.level = level;
+            }
         }
-    }
+        out
+    });
     let mut pragmas = pragma::Pragmas::read(&analysis.ast);
     if config.disable_ignore_pragma {
         pragmas.drop_ignores();

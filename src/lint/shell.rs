@@ -11,6 +11,8 @@ use std::borrow::Cow;
 
 /// One RUN instruction's script.
 pub struct RunScript<'a> {
+    /// Its place among the file's RUN scripts.
+    pub index: usize,
     /// Index of the stage in `Dockerfile::stages`.
     pub stage: usize,
     pub ins: &'a Instruction,
@@ -293,6 +295,7 @@ pub fn run_scripts<'a>(
                 Instr::Run(run) if run.command.prepend_shell => {
                     let node = ast.children.get(ins.node);
                     let mut rs = script_of(si, ins, node, &run.command.files);
+                    rs.index = out.len();
                     if posix && !rs.text.starts_with("#!") {
                         rs.parsed = Some(shell::parse(&rs.text));
                     }
@@ -313,6 +316,7 @@ fn script_of<'a>(
     files: &[Heredoc],
 ) -> RunScript<'a> {
     let empty = RunScript {
+        index: 0,
         stage,
         ins,
         text: String::new(),

@@ -29,8 +29,8 @@ const IRRELEVANT: &[&str] = &[
 ];
 
 fn check(cx: &Context, out: &mut Vec<Finding>) {
-    for c in commands(cx) {
-        if IRRELEVANT.contains(&c.name.as_ref()) {
+    for name in IRRELEVANT {
+        for c in named(cx, name) {
             out.push(Finding::new(
                 &META,
                 "For some bash commands it makes no sense running them in a Docker container like `ssh`, `vim`, `shutdown`, `service`, `ps`, `free`, `top`, `kill`, `mount`, `ifconfig`",

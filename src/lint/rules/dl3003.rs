@@ -26,7 +26,7 @@ declare_rule! {
 }
 
 fn check(cx: &Context, out: &mut Vec<Finding>) {
-    for c in commands(cx).iter().filter(|c| c.is("cd")) {
+    for c in named(cx, "cd").iter() {
         out.push(Finding::new(
             &META,
             "Use WORKDIR to switch to a directory",

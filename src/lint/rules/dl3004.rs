@@ -28,7 +28,7 @@ declare_rule! {
 }
 
 fn check(cx: &Context, out: &mut Vec<Finding>) {
-    for c in commands(cx).iter().filter(|c| c.is("sudo")) {
+    for c in named(cx, "sudo").iter() {
         out.push(Finding::new(
             &META,
             "Do not use sudo as it leads to unpredictable behavior. Use a tool like gosu to enforce root",

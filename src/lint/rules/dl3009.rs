@@ -28,7 +28,7 @@ declare_rule! {
 
 fn check(cx: &Context, out: &mut Vec<Finding>) {
     for run in runs(cx).filter(|r| stage_is_kept(cx, r.stage)) {
-        let cmds = run.commands();
+        let cmds = cx.cmds_of(run);
         let cleans = cmds.iter().any(|c| {
             (c.is("rm")
                 && c.args_no_flags()

@@ -47,7 +47,7 @@ fn check(cx: &Context, out: &mut Vec<Finding>) {
             .flatten()
             .map(|s| basename(s.value()))
             .collect();
-        for c in run.commands().iter().filter(|c| c.is("tar")) {
+        for c in cx.cmds_of(run).iter().filter(|c| c.is("tar")) {
             let extracts = c.args.iter().enumerate().any(|(i, a)| {
                 a.value == "--extract"
                     || (a.value.starts_with('-')

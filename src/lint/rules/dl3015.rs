@@ -28,7 +28,7 @@ declare_rule! {
 }
 
 fn check(cx: &Context, out: &mut Vec<Finding>) {
-    for c in commands(cx).iter().filter(|c| c.is("apt-get")) {
+    for c in named(cx, "apt-get").iter() {
         if c.operands(&["install"], &["-o", "-t", "--target-release", "-c"])
             .is_none()
         {

@@ -38,7 +38,7 @@ const VALUE_FLAGS: &[&str] = &[
 ];
 
 fn check(cx: &Context, out: &mut Vec<Finding>) {
-    for c in commands(cx).iter().filter(|c| c.is("apk")) {
+    for c in named(cx, "apk").iter() {
         let Some(pkgs) = c.operands(&["add"], VALUE_FLAGS) else {
             continue;
         };

@@ -30,7 +30,7 @@ fn check(cx: &Context, out: &mut Vec<Finding>) {
         if cached {
             continue;
         }
-        for c in run.commands().iter().filter(|c| c.is("apk")) {
+        for c in cx.cmds_of(run).iter().filter(|c| c.is("apk")) {
             if c.operands(&["add"], &["-t", "--virtual", "-X", "--repository"])
                 .is_some()
                 && !c.has_flag("no-cache")

@@ -28,7 +28,7 @@ declare_rule! {
 }
 
 fn check(cx: &Context, out: &mut Vec<Finding>) {
-    for c in commands(cx).iter().filter(|c| c.is("apt")) {
+    for c in named(cx, "apt").iter() {
         let mut f = Finding::new(
             &META,
             "Do not use apt as it is meant to be a end-user tool, use apt-get or apt-cache instead",

@@ -25,7 +25,7 @@ declare_rule! {
 }
 
 fn check(cx: &Context, out: &mut Vec<Finding>) {
-    for c in commands(cx).iter().filter(|c| c.is("gem")) {
+    for c in named(cx, "gem").iter() {
         let Some(gems) = c.operands(
             &["install", "i"],
             &[

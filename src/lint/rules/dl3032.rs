@@ -26,7 +26,7 @@ declare_rule! {
 
 fn check(cx: &Context, out: &mut Vec<Finding>) {
     for run in runs(cx) {
-        let cmds = run.commands();
+        let cmds = cx.cmds_of(run);
         let tool = |c: &Cmd| c.is("yum");
         let cleaned = cmds.iter().any(|c| {
             tool(c) && c.subcommand().is_some_and(|a| a.value == "clean") && c.has_arg("all")

@@ -25,7 +25,7 @@ declare_rule! {
 }
 
 fn check(cx: &Context, out: &mut Vec<Finding>) {
-    for c in commands(cx).iter().filter(|c| c.is("zypper")) {
+    for c in named(cx, "zypper").iter() {
         if c.subcommand()
             .is_some_and(|a| a.value == "dist-upgrade" || a.value == "dup")
         {

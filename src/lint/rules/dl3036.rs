@@ -26,7 +26,7 @@ declare_rule! {
 
 fn check(cx: &Context, out: &mut Vec<Finding>) {
     for run in runs(cx) {
-        let cmds = run.commands();
+        let cmds = cx.cmds_of(run);
         let tool = |c: &Cmd| c.is("zypper");
         let cleaned = cmds.iter().any(|c| {
             tool(c)

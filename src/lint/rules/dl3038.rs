@@ -25,10 +25,7 @@ declare_rule! {
 }
 
 fn check(cx: &Context, out: &mut Vec<Finding>) {
-    for c in commands(cx)
-        .iter()
-        .filter(|c| c.is("dnf") || c.is("microdnf"))
-    {
+    for c in named(cx, "dnf").iter().chain(named(cx, "microdnf")) {
         if c.operands(&["install", "groupinstall", "localinstall"], &[])
             .is_some()
             && !c.has_any_flag(&["y", "assumeyes"])

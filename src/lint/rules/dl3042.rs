@@ -34,7 +34,7 @@ fn check(cx: &Context, out: &mut Vec<Finding>) {
         if env_off || cached {
             continue;
         }
-        for c in run.commands() {
+        for c in cx.cmds_of(run) {
             if super::pip_install(&c).is_some() && !c.has_flag("no-cache-dir") {
                 let at = c
                     .args

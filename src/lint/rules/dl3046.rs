@@ -25,7 +25,7 @@ declare_rule! {
 }
 
 fn check(cx: &Context, out: &mut Vec<Finding>) {
-    for c in commands(cx).iter().filter(|c| c.is("useradd")) {
+    for c in named(cx, "useradd").iter() {
         let Some(uid) = c.flag_value(&["u", "uid"]) else {
             continue;
         };

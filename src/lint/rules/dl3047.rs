@@ -25,7 +25,7 @@ declare_rule! {
 }
 
 fn check(cx: &Context, out: &mut Vec<Finding>) {
-    for c in commands(cx).iter().filter(|c| c.is("wget")) {
+    for c in named(cx, "wget").iter() {
         if !c.has_any_flag(&["progress", "q", "quiet", "nv", "no-verbose"]) {
             let at = c.name_span().end;
             out.push(

@@ -26,7 +26,7 @@ declare_rule! {
 
 fn check(cx: &Context, out: &mut Vec<Finding>) {
     for run in runs(cx).filter(|r| stage_is_kept(cx, r.stage)) {
-        let cmds = run.commands();
+        let cmds = cx.cmds_of(run);
         let cleaned = cmds.iter().any(|c| {
             c.is("yarn") && c.subcommand().is_some_and(|a| a.value == "cache") && c.has_arg("clean")
         });

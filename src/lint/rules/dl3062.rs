@@ -25,7 +25,7 @@ declare_rule! {
 }
 
 fn check(cx: &Context, out: &mut Vec<Finding>) {
-    for c in commands(cx).iter().filter(|c| c.is("go")) {
+    for c in named(cx, "go").iter() {
         let Some(pkgs) = c.operands(
             &["install", "get"],
             &[

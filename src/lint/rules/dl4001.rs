@@ -29,7 +29,7 @@ declare_rule! {
 fn check(cx: &Context, out: &mut Vec<Finding>) {
     let mut seen: Vec<(usize, bool, bool)> = Vec::new();
     for run in runs(cx) {
-        let cmds = run.commands();
+        let cmds = cx.cmds_of(run);
         let wget = cmds.iter().find(|c| c.is("wget"));
         let curl = cmds.iter().find(|c| c.is("curl"));
         let entry = match seen.iter_mut().find(|(s, _, _)| *s == run.stage) {

@@ -25,7 +25,7 @@ declare_rule! {
 }
 
 fn check(cx: &Context, out: &mut Vec<Finding>) {
-    for c in commands(cx).iter().filter(|c| c.is("ln")) {
+    for c in named(cx, "ln").iter() {
         if c.args_no_flags()
             .last()
             .is_some_and(|a| a.value == "/bin/sh")

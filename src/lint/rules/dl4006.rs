@@ -56,7 +56,7 @@ fn check(cx: &Context, out: &mut Vec<Finding>) {
                 continue;
             };
             let Some(script) = run.script() else { continue };
-            let set_first = run.commands().iter().any(|c| {
+            let set_first = cx.cmds_of(run).iter().any(|c| {
                 c.is("set")
                     && c.args.windows(2).any(|w| {
                         w[0].value.starts_with('-')

@@ -181,7 +181,7 @@ pub static ALL: &[&dyn Rule] = &[
 
 /// Shared imports for rule files.
 mod prelude {
-    pub(crate) use super::{commands, runs, stage_is_kept};
+    pub(crate) use super::{commands, named, runs, stage_is_kept};
     pub use crate::dockerfile::Span;
     #[allow(unused_imports)]
     pub use crate::dockerfile::instructions::{Instr, Instruction};
@@ -195,6 +195,11 @@ pub(crate) fn runs<'a>(
     cx: &'a super::Context,
 ) -> impl Iterator<Item = &'a super::shell::RunScript<'a>> {
     cx.runs().iter().filter(|r| r.script().is_some())
+}
+
+/// The commands called `name` in every parsed RUN, in order.
+pub(crate) fn named<'a>(cx: &super::Context<'a>, name: &str) -> &'a [&'a super::shell::Cmd<'a>] {
+    cx.cmds_named(name)
 }
 
 /// Every simple command of every parsed RUN, in order.
