@@ -35,7 +35,7 @@ fn check(cx: &Context, out: &mut Vec<Finding>) {
             continue;
         }
         for c in cx.cmds_of(run) {
-            if super::pip_install(&c).is_some() && !c.has_flag("no-cache-dir") {
+            if super::pip_install(c).is_some() && !c.has_flag("no-cache-dir") {
                 let at = c
                     .args
                     .iter()
