@@ -87,11 +87,17 @@ pub fn app() -> Html {
             .collect(),
     );
     let errors = state.errors();
-    let others = state.problems.len() - errors;
-    let (status_class, status_text) = match (errors, others) {
-        (0, 0) => ("status ok", "no problems".to_string()),
-        (0, w) => ("status warn", plural(w, "warning")),
-        (e, _) => ("status bad", plural(e, "error")),
+    let warnings = state
+        .problems
+        .iter()
+        .filter(|p| p.severity == "warning")
+        .count();
+    let infos = state.problems.len() - errors - warnings;
+    let (status_class, status_text) = match (errors, warnings, infos) {
+        (0, 0, 0) => ("status ok", "no problems".to_string()),
+        (0, 0, i) => ("status info", format!("{i} info")),
+        (0, w, _) => ("status warn", plural(w, "warning")),
+        (e, _, _) => ("status bad", plural(e, "error")),
     };
 
     html! {

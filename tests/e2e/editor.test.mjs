@@ -184,3 +184,24 @@ test("a rule's page opens from its diagnostic, offline, and leads back", async (
   await page.getByTestId("problems").waitFor();
   assert.deepEqual(consoleErrors, []);
 });
+
+test("a shell rule points into the RUN script and its fix edits the command", async () => {
+  await replaceDocument("FROM alpine:3.20\nRUN apk add curl=8.9.1-r1 \\\n && wget https://example.com/x\n");
+  const infos = page.locator(".cm-lintRange-info");
+  await infos.first().waitFor();
+  // DL3019 covers the apk command; DL3047 the wget command on the next line.
+  assert.deepEqual(await infos.allTextContents(), ["apk add curl=8.9.1-r1", "wget https://example.com/x"]);
+  assert.equal(await page.getByTestId("status").textContent(), "2 info");
+  const tooltip = await tooltipOf(infos.first());
+  assert.match(await tooltip.innerText(), /DL3019 · apk-no-cache · rule page/);
+  await tooltip.getByText("Add --no-cache").click();
+  await page.locator(".cm-line", { hasText: "--no-cache" }).waitFor();
+  // (The editor keeps the continuation's indent on the last, empty line.)
+  assert.deepEqual((await page.locator(".cm-line").allTextContents()).slice(0, 3), [
+    "FROM alpine:3.20",
+    "RUN apk add --no-cache curl=8.9.1-r1 \\",
+    " && wget https://example.com/x",
+  ]);
+  await page.screenshot({ path: path.join(artifacts, "shell-rule-fix.png") });
+  assert.deepEqual(consoleErrors, []);
+});
