@@ -376,3 +376,42 @@ fn lint_fix_rewrites_in_place_and_diff_only_shows() {
     );
     assert!(String::from_utf8_lossy(&out.stderr).starts_with("in.Dockerfile:1:6: DL3006"));
 }
+
+#[test]
+fn lint_reads_hadolint_environment_variables_and_writes_output_files() {
+    let dir = tmp_dir("env");
+    std::fs::write(dir.join("Dockerfile"), "FROM alpine\nCMD run it\n").unwrap();
+    let out = Command::new(env!("CARGO_BIN_EXE_layerlab"))
+        .args(["lint", "-o", "report.json", "Dockerfile"])
+        .current_dir(&dir)
+        .env("HOME", &dir)
+        .env("HADOLINT_IGNORE", "DL3006, JSONArgsRecommended")
+        .env("HADOLINT_FORMAT", "json")
+        .output()
+        .unwrap();
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(out.stdout.is_empty());
+    assert_eq!(
+        std::fs::read_to_string(dir.join("report.json")).unwrap(),
+        "[]\n"
+    );
+    // A config file wins over the environment for a setting both give.
+    std::fs::write(dir.join(".hadolint.yaml"), "format: gnu\n").unwrap();
+    let out = Command::new(env!("CARGO_BIN_EXE_layerlab"))
+        .args(["lint", "Dockerfile"])
+        .current_dir(&dir)
+        .env("HOME", &dir)
+        .env("HADOLINT_FORMAT", "json")
+        .env("HADOLINT_NOFAIL", "yes")
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0));
+    assert!(
+        String::from_utf8_lossy(&out.stdout).starts_with("layerlab:Dockerfile:1.6-1.12: DL3006")
+    );
+}

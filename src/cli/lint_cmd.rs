@@ -44,8 +44,10 @@ pub struct LintArgs {
     #[arg(long, value_name = "CODE")]
     style: Vec<String>,
     /// A `.hadolint.yaml`-style config file. Without it, `.hadolint.yaml` or
-    /// `.hadolint.yml` in the current directory, then `$XDG_CONFIG_HOME/hadolint.yaml`,
-    /// `~/.config/hadolint.yaml`, `~/.hadolint/hadolint.yaml`, `~/.hadolint.yaml`.
+    /// `.hadolint.yml` in the current directory, then `$XDG_CONFIG_HOME/hadolint.yaml`
+    /// (default `~/.config/`), `~/.hadolint/hadolint.yaml`, `~/.hadolint/config.yaml`,
+    /// `~/.hadolint.yaml` (each also as `.yml`). hadolint's HADOLINT_* environment
+    /// variables apply too; the file wins over them and flags over both.
     #[arg(short = 'c', long, value_name = "FILE")]
     config: Option<PathBuf>,
     /// A registry FROM may pull from (repeatable; DL3026).
@@ -67,6 +69,9 @@ pub struct LintArgs {
     /// Dockerfile's directory).
     #[arg(long, value_name = "DIR")]
     context: Option<PathBuf>,
+    /// Write the report to this file instead of standard output.
+    #[arg(short = 'o', long, value_name = "FILE")]
+    output: Option<PathBuf>,
     /// Apply the safe fixes in place (standard input: print the fixed file), then
     /// report what is left.
     #[arg(long)]
@@ -100,6 +105,66 @@ impl From<ThresholdArg> for Threshold {
     }
 }
 
+/// `name[:type]` label requirements (type `text` when left out).
+fn label_schema(
+    specs: &[String],
+    what: &str,
+) -> Result<std::collections::BTreeMap<String, LabelType>> {
+    let mut schema = std::collections::BTreeMap::new();
+    for spec in specs {
+        let (name, ty) = spec.split_once(':').unwrap_or((spec, "text"));
+        let ty: LabelType = serde_json::from_value(serde_json::Value::from(ty)).map_err(|_| {
+            anyhow::anyhow!(
+                "{what} {spec}: type must be one of text, url, hash, rfc3339, semver, email, spdx"
+            )
+        })?;
+        schema.insert(name.to_string(), ty);
+    }
+    Ok(schema)
+}
+
+/// hadolint's environment variables: HADOLINT_IGNORE, HADOLINT_OVERRIDE_ERROR
+/// (…_WARNING, _INFO, _STYLE), HADOLINT_FAILURE_THRESHOLD, HADOLINT_FORMAT,
+/// HADOLINT_TRUSTED_REGISTRIES, HADOLINT_REQUIRE_LABELS, HADOLINT_NOFAIL,
+/// HADOLINT_STRICT_LABELS, HADOLINT_DISABLE_IGNORE_PRAGMA.
+fn env_config() -> Result<Config> {
+    let var = |k: &str| std::env::var(k).ok();
+    let list = |k: &str| -> Vec<String> {
+        var(k)
+            .map(|v| {
+                v.split(',')
+                    .map(str::trim)
+                    .filter(|s| !s.is_empty())
+                    .map(str::to_string)
+                    .collect()
+            })
+            .unwrap_or_default()
+    };
+    let flag = |k: &str| {
+        var(k)
+            .is_some_and(|v| matches!(v.to_lowercase().as_str(), "1" | "y" | "on" | "true" | "yes"))
+    };
+    Ok(Config {
+        ignored: list("HADOLINT_IGNORE"),
+        overrides: lint::config::Overrides {
+            error: list("HADOLINT_OVERRIDE_ERROR"),
+            warning: list("HADOLINT_OVERRIDE_WARNING"),
+            info: list("HADOLINT_OVERRIDE_INFO"),
+            style: list("HADOLINT_OVERRIDE_STYLE"),
+        },
+        // An invalid threshold is ignored, as hadolint does.
+        failure_threshold: var("HADOLINT_FAILURE_THRESHOLD")
+            .and_then(|v| serde_json::from_value(serde_json::Value::from(v.to_lowercase())).ok()),
+        trusted_registries: list("HADOLINT_TRUSTED_REGISTRIES"),
+        label_schema: label_schema(&list("HADOLINT_REQUIRE_LABELS"), "HADOLINT_REQUIRE_LABELS")?,
+        strict_labels: flag("HADOLINT_STRICT_LABELS"),
+        disable_ignore_pragma: flag("HADOLINT_DISABLE_IGNORE_PRAGMA"),
+        no_fail: flag("HADOLINT_NOFAIL"),
+        no_color: false,
+        format: var("HADOLINT_FORMAT"),
+    })
+}
+
 /// The config file named by `-c`, else the first one found where hadolint looks.
 fn find_config(explicit: Option<&Path>) -> Result<Config> {
     let path = match explicit {
@@ -109,12 +174,18 @@ fn find_config(explicit: Option<&Path>) -> Result<Config> {
             let xdg = std::env::var_os("XDG_CONFIG_HOME")
                 .map(PathBuf::from)
                 .or_else(|| home.as_ref().map(|h| h.join(".config")));
+            let in_home = |p: &str| home.as_ref().map(|h| h.join(p));
             [
                 Some(PathBuf::from(".hadolint.yaml")),
                 Some(PathBuf::from(".hadolint.yml")),
-                xdg.map(|d| d.join("hadolint.yaml")),
-                home.as_ref().map(|h| h.join(".hadolint/hadolint.yaml")),
-                home.as_ref().map(|h| h.join(".hadolint.yaml")),
+                xdg.as_ref().map(|d| d.join("hadolint.yaml")),
+                xdg.as_ref().map(|d| d.join("hadolint.yml")),
+                in_home(".hadolint/hadolint.yaml"),
+                in_home(".hadolint/hadolint.yml"),
+                in_home(".hadolint/config.yaml"),
+                in_home(".hadolint/config.yml"),
+                in_home(".hadolint.yaml"),
+                in_home(".hadolint.yml"),
             ]
             .into_iter()
             .flatten()
@@ -133,19 +204,9 @@ fn find_config(explicit: Option<&Path>) -> Result<Config> {
 }
 
 impl LintArgs {
-    /// The config file with the flags layered over it.
+    /// The environment, then the config file, then the flags.
     fn config(&self) -> Result<Config> {
-        let mut label_schema = std::collections::BTreeMap::new();
-        for spec in &self.require_label {
-            let (name, ty) = spec.split_once(':').unwrap_or((spec, "text"));
-            let ty: LabelType = serde_json::from_value(serde_json::Value::from(ty))
-                .map_err(|_| {
-                    anyhow::anyhow!(
-                        "--require-label {spec}: type must be one of text, url, hash, rfc3339, semver, email, spdx"
-                    )
-                })?;
-            label_schema.insert(name.to_string(), ty);
-        }
+        let label_schema = label_schema(&self.require_label, "--require-label")?;
         let flags = Config {
             ignored: self.ignore.clone(),
             overrides: lint::config::Overrides {
@@ -175,7 +236,9 @@ impl LintArgs {
                 bail!("unknown rule {code}; `layerlab rules` lists them");
             }
         }
-        Ok(find_config(self.config.as_deref())?.merge(flags))
+        Ok(env_config()?
+            .merge(find_config(self.config.as_deref())?)
+            .merge(flags))
     }
 
     fn environment(&self, file: &Path) -> Environment {
@@ -250,8 +313,11 @@ pub fn lint_cmd(args: LintArgs) -> Result<ExitCode> {
     }
     let reports = lint_all(&args, &config, &sources);
     // With --fix on standard input, stdout carries the file; findings go to stderr.
+    let color = color && args.output.is_none();
     let text = render(format, &reports, color);
-    if args.fix && args.files.iter().any(|f| f.as_os_str() == "-") {
+    if let Some(path) = &args.output {
+        std::fs::write(path, &text).with_context(|| format!("cannot write {}", path.display()))?;
+    } else if args.fix && args.files.iter().any(|f| f.as_os_str() == "-") {
         eprint!("{text}");
     } else {
         write!(out, "{text}")?;
