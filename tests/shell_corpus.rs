@@ -60,19 +60,31 @@ pub fn corpus_runs() -> Vec<Run> {
         let src = String::from_utf8_lossy(&std::fs::read(&f).unwrap()).into_owned();
         let a = analyze(&src);
         let lines = LineIndex::new(&src);
-        let file = f.strip_prefix(f.parent().unwrap().parent().unwrap()).unwrap().display().to_string();
+        let file = f
+            .strip_prefix(f.parent().unwrap().parent().unwrap())
+            .unwrap()
+            .display()
+            .to_string();
         let mut windows_stages: HashMap<String, bool> = HashMap::new();
         for stage in &a.dockerfile.stages {
             let base = stage.base.value().to_ascii_lowercase();
-            let mut windows = windows_stages.get(&base).copied().unwrap_or_else(|| is_windows_base(&base));
+            let mut windows = windows_stages
+                .get(&base)
+                .copied()
+                .unwrap_or_else(|| is_windows_base(&base));
             for ins in &stage.instructions {
                 match &ins.instr {
                     Instr::Shell { args } => {
-                        let sh = args.first().map(|w| w.value.to_ascii_lowercase()).unwrap_or_default();
+                        let sh = args
+                            .first()
+                            .map(|w| w.value.to_ascii_lowercase())
+                            .unwrap_or_default();
                         windows = ["powershell", "pwsh", "cmd"].iter().any(|w| sh.contains(w));
                     }
                     Instr::Run(run) if run.command.prepend_shell && !windows => {
-                        let Some(cmd) = run.command.args.first() else { continue };
+                        let Some(cmd) = run.command.args.first() else {
+                            continue;
+                        };
                         let files = &run.command.files;
                         let script = if files.is_empty() {
                             cmd.value.clone()
@@ -88,7 +100,10 @@ pub fn corpus_runs() -> Vec<Run> {
                             s
                         };
                         let line = lines.line_col(ins.span.start).line;
-                        runs.push(Run { name: format!("{file}:{line}"), script });
+                        runs.push(Run {
+                            name: format!("{file}:{line}"),
+                            script,
+                        });
                     }
                     _ => {}
                 }
@@ -114,7 +129,9 @@ fn unquote(raw: &str) -> String {
                 while let Some(c) = chars.next() {
                     match c {
                         '"' => break,
-                        '\\' if matches!(chars.peek(), Some('$' | '`' | '"' | '\\')) => out.extend(chars.next()),
+                        '\\' if matches!(chars.peek(), Some('$' | '`' | '"' | '\\')) => {
+                            out.extend(chars.next())
+                        }
                         c => out.push(c),
                     }
                 }
@@ -157,7 +174,15 @@ fn corpus_run_scripts_parse_with_exact_word_spans() {
                 for w in &c.words {
                     words += 1;
                     let (s, e) = (w.span.start, w.span.end);
-                    assert!(s < e && e <= src.len() && src.is_char_boundary(s) && src.is_char_boundary(e), "{}: {:?}", run.name, w.span);
+                    assert!(
+                        s < e
+                            && e <= src.len()
+                            && src.is_char_boundary(s)
+                            && src.is_char_boundary(e),
+                        "{}: {:?}",
+                        run.name,
+                        w.span
+                    );
                     let raw = &src[s..e];
                     let plain = !raw.contains("$'") && !raw.contains("$\"");
                     if let (Some(lit), true) = (w.literal(), plain) {
@@ -207,6 +232,10 @@ fn agrees_with_bash_n() {
             ));
         }
     }
-    eprintln!("bash -n: {} scripts, {} disagreements", runs.len(), disagree.len());
+    eprintln!(
+        "bash -n: {} scripts, {} disagreements",
+        runs.len(),
+        disagree.len()
+    );
     assert!(disagree.is_empty(), "{}", disagree.join("\n"));
 }

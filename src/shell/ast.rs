@@ -60,8 +60,8 @@ pub struct Pipeline {
 #[serde(tag = "type")]
 pub enum Command {
     Simple(SimpleCommand),
-    Compound(CompoundCommand),
-    Function(FunctionDef),
+    Compound(Box<CompoundCommand>),
+    Function(Box<FunctionDef>),
 }
 
 impl Command {
@@ -174,7 +174,7 @@ pub struct FunctionDef {
     pub name: Name,
     /// Written with the `function` keyword.
     pub keyword: bool,
-    pub body: Box<CompoundCommand>,
+    pub body: CompoundCommand,
     pub span: Span,
 }
 
@@ -261,7 +261,7 @@ pub enum RedirOp {
 #[serde(tag = "type", content = "value")]
 pub enum RedirTarget {
     Word(Word),
-    HereDoc(HereDoc),
+    HereDoc(Box<HereDoc>),
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -381,10 +381,12 @@ impl Word {
     /// words with parameters, substitutions or arithmetic. Globs, braces and
     /// `~` count as text.
     pub fn literal(&self) -> Option<Cow<'_, str>> {
-        if let [Part {
-            kind: PartKind::Literal(s) | PartKind::SingleQuoted(s),
-            ..
-        }] = self.parts.as_slice()
+        if let [
+            Part {
+                kind: PartKind::Literal(s) | PartKind::SingleQuoted(s),
+                ..
+            },
+        ] = self.parts.as_slice()
         {
             return Some(Cow::Borrowed(s));
         }

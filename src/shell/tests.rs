@@ -102,7 +102,11 @@ fn compound(o: &mut String, c: &CompoundCommand) {
             lists(o, if *until { "until" } else { "while" }, &[cond, body])
         }
         Compound::For { var, words, body } | Compound::Select { var, words, body } => {
-            let kw = if matches!(c.kind, Compound::For { .. }) { "for" } else { "select" };
+            let kw = if matches!(c.kind, Compound::For { .. }) {
+                "for"
+            } else {
+                "select"
+            };
             write!(o, "({kw} {}", var.value).unwrap();
             if let Some(ws) = words {
                 o.push_str(" in");
@@ -115,7 +119,12 @@ fn compound(o: &mut String, c: &CompoundCommand) {
             list(o, body);
             o.push_str("})");
         }
-        Compound::ArithFor { init, cond, step, body } => {
+        Compound::ArithFor {
+            init,
+            cond,
+            step,
+            body,
+        } => {
             write!(o, "(for (({};{};{})) {{", init.text, cond.text, step.text).unwrap();
             list(o, body);
             o.push_str("})");
@@ -205,7 +214,14 @@ fn redirect(o: &mut String, r: &Redirect) {
     match &r.target {
         RedirTarget::Word(w) => word(o, w),
         RedirTarget::HereDoc(h) => {
-            write!(o, "{}{}{:?}", if h.strip_tabs { "-" } else { "" }, if h.quoted { "'" } else { "" }, h.delimiter).unwrap();
+            write!(
+                o,
+                "{}{}{:?}",
+                if h.strip_tabs { "-" } else { "" },
+                if h.quoted { "'" } else { "" },
+                h.delimiter
+            )
+            .unwrap();
             o.push('{');
             parts(o, &h.parts);
             if h.quoted {
@@ -227,7 +243,10 @@ fn parts(o: &mut String, ps: &[Part]) {
             PartKind::Escaped(c) => write!(o, "\\{c}").unwrap(),
             PartKind::SingleQuoted(s) => write!(o, "'{s}'").unwrap(),
             PartKind::AnsiC(s) => write!(o, "$'{}'", s.escape_default()).unwrap(),
-            PartKind::DoubleQuoted { parts: inner, locale } => {
+            PartKind::DoubleQuoted {
+                parts: inner,
+                locale,
+            } => {
                 o.push_str(if *locale { "$\"" } else { "\"" });
                 parts(o, inner);
                 o.push('"');
@@ -280,7 +299,11 @@ fn param(o: &mut String, pe: &ParamExpansion) {
             ParamOp::RemovePrefix { longest } => if longest { "##" } else { "#" }.to_owned(),
             ParamOp::RemoveSuffix { longest } => if longest { "%%" } else { "%" }.to_owned(),
             ParamOp::Replace { all, anchor } => {
-                format!("/{}{}", if all { "/" } else { "" }, anchor.map(String::from).unwrap_or_default())
+                format!(
+                    "/{}{}",
+                    if all { "/" } else { "" },
+                    anchor.map(String::from).unwrap_or_default()
+                )
             }
             ParamOp::Upper { all } => if all { "^^" } else { "^" }.to_owned(),
             ParamOp::Lower { all } => if all { ",," } else { "," }.to_owned(),
@@ -308,15 +331,27 @@ fn param(o: &mut String, pe: &ParamExpansion) {
 /// children lie inside their parents' spans where that must hold.
 fn check_spans(src: &str, s: &Script) {
     let ok = |sp: crate::dockerfile::span::Span| {
-        assert!(sp.start <= sp.end && sp.end <= src.len(), "{sp:?} out of 0..{}", src.len());
-        assert!(src.is_char_boundary(sp.start) && src.is_char_boundary(sp.end), "{sp:?}");
+        assert!(
+            sp.start <= sp.end && sp.end <= src.len(),
+            "{sp:?} out of 0..{}",
+            src.len()
+        );
+        assert!(
+            src.is_char_boundary(sp.start) && src.is_char_boundary(sp.end),
+            "{sp:?}"
+        );
     };
     s.walk(&mut |n| match n {
         Node::Word(w) => {
             ok(w.span);
             for p in &w.parts {
                 ok(p.span);
-                assert!(w.span.start <= p.span.start && p.span.end <= w.span.end, "part {:?} outside word {:?} in {src:?}", p.span, w.span);
+                assert!(
+                    w.span.start <= p.span.start && p.span.end <= w.span.end,
+                    "part {:?} outside word {:?} in {src:?}",
+                    p.span,
+                    w.span
+                );
             }
         }
         Node::SimpleCommand(c) => ok(c.span),
@@ -352,7 +387,87 @@ fn explore() {
     if let Ok(src) = std::env::var("SHELL_SRC") {
         match parse(&src) {
             Ok(_) => println!("{}", show(&src)),
-            Err(e) => println!("error: {} at {:?} {:?}", e.message, e.span, &src.get(e.span.start..e.span.end)),
+            Err(e) => println!(
+                "error: {} at {:?} {:?}",
+                e.message,
+                e.span,
+                &src.get(e.span.start..e.span.end)
+            ),
         }
     }
+}
+
+/// Nesting just under the limit, for each construct that nests.
+fn deep_cases(n: usize) -> Vec<(&'static str, String)> {
+    let rep =
+        |open: &str, mid: &str, close: &str| format!("{}{mid}{}", open.repeat(n), close.repeat(n));
+    vec![
+        ("$(", rep("echo $(", "x", ")")),
+        ("\"$(", rep("\"$(", "x", ")\"")),
+        ("{", rep("{ ", "x", "; }")),
+        ("(", rep("( ", "x", " )")),
+        ("if", rep("if x; then ", "x", "; fi")),
+        ("while", rep("while x; do ", "x", "; done")),
+        ("case", rep("case x in x) ", "x", ";; esac")),
+        ("${", rep("${x:-", "x", "}")),
+        ("@(", rep("@(", "x", ")")),
+        ("<(", rep("cat <(", "x", ")")),
+        ("[[", rep("[[ $(", "x", ") ]]")),
+        ("f()", rep("f() { ", "x", "; }")),
+    ]
+}
+
+#[test]
+fn deep_nesting_under_the_limit_parses() {
+    // Each case nests at most MAX_DEPTH levels when counted generously.
+    let levels = MAX_DEPTH / 2 - 1;
+    std::thread::Builder::new()
+        .stack_size(STACK)
+        .spawn(move || {
+            for (name, src) in deep_cases(levels) {
+                assert!(parse(&src).is_ok(), "{name}: {:?}", parse(&src).err());
+            }
+        })
+        .unwrap()
+        .join()
+        .unwrap();
+}
+
+/// The stack the deep tests run on: what a browser's wasm instance or a
+/// secondary native thread can count on.
+const STACK: usize = 1 << 20;
+
+#[test]
+fn deep_nesting_is_an_error_not_a_crash() {
+    std::thread::Builder::new()
+        .stack_size(STACK)
+        .spawn(|| {
+            for (name, src) in deep_cases(10_000) {
+                let e = parse(&src).expect_err(name);
+                assert!(
+                    e.message.contains("nesting too deep"),
+                    "{name}: {}",
+                    e.message
+                );
+            }
+            for src in [
+                "(".repeat(10_000),
+                "$(".repeat(10_000),
+                "{ ".repeat(10_000),
+                "\"$(".repeat(10_000),
+                "$((".repeat(10_000),
+                "((".repeat(10_000),
+                "${".repeat(10_000),
+                "`".repeat(10_001),
+                "@(".repeat(10_000),
+                "<(".repeat(10_000),
+                "[[ ".repeat(10_000),
+                "if ".repeat(10_000),
+            ] {
+                assert!(parse(&src).is_err(), "{}", &src[..10]);
+            }
+        })
+        .unwrap()
+        .join()
+        .unwrap();
 }

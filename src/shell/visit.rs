@@ -75,7 +75,9 @@ fn command<'a>(c: &'a Command, f: &mut impl FnMut(Node<'a>)) {
             // Assignments, words and redirections interleave in the source.
             let (mut a, mut w, mut r) = (0, 0, 0);
             loop {
-                let start = |span: Option<crate::dockerfile::span::Span>| span.map_or(usize::MAX, |s| s.start);
+                let start = |span: Option<crate::dockerfile::span::Span>| {
+                    span.map_or(usize::MAX, |s| s.start)
+                };
                 let sa = start(s.assignments.get(a).map(|x| x.span));
                 let sw = start(s.words.get(w).map(|x| x.span));
                 let sr = start(s.redirects.get(r).map(|x| x.span));
@@ -160,9 +162,8 @@ fn word<'a>(w: &'a Word, f: &mut impl FnMut(Node<'a>)) {
 fn parts<'a>(ps: &'a [Part], f: &mut impl FnMut(Node<'a>)) {
     for p in ps {
         match &p.kind {
-            PartKind::DoubleQuoted { parts: inner, .. } | PartKind::ExtGlob { parts: inner, .. } => {
-                parts(inner, f)
-            }
+            PartKind::DoubleQuoted { parts: inner, .. }
+            | PartKind::ExtGlob { parts: inner, .. } => parts(inner, f),
             PartKind::Param(pe) => {
                 for w in [&pe.index, &pe.operand, &pe.operand2].into_iter().flatten() {
                     word(w, f);
@@ -210,9 +211,9 @@ fn fill_list(l: &mut List, b: &mut [(usize, Body)]) {
 
 fn fill_compound(c: &mut CompoundCommand, b: &mut [(usize, Body)]) {
     match &mut c.kind {
-        Compound::Brace { body } | Compound::Subshell { body } | Compound::ArithFor { body, .. } => {
-            fill_list(body, b)
-        }
+        Compound::Brace { body }
+        | Compound::Subshell { body }
+        | Compound::ArithFor { body, .. } => fill_list(body, b),
         Compound::If { branches, else_ } => {
             for (cond, body) in branches {
                 fill_list(cond, b);
@@ -268,10 +269,15 @@ fn fill_words<'w>(ws: impl Iterator<Item = &'w mut Word>, b: &mut [(usize, Body)
 fn fill_parts(ps: &mut [Part], b: &mut [(usize, Body)]) {
     for p in ps {
         match &mut p.kind {
-            PartKind::DoubleQuoted { parts, .. } | PartKind::ExtGlob { parts, .. } => fill_parts(parts, b),
-            PartKind::Param(pe) => {
-                fill_words([&mut pe.index, &mut pe.operand, &mut pe.operand2].into_iter().flatten(), b)
+            PartKind::DoubleQuoted { parts, .. } | PartKind::ExtGlob { parts, .. } => {
+                fill_parts(parts, b)
             }
+            PartKind::Param(pe) => fill_words(
+                [&mut pe.index, &mut pe.operand, &mut pe.operand2]
+                    .into_iter()
+                    .flatten(),
+                b,
+            ),
             PartKind::CommandSubst { script, .. } | PartKind::ProcessSubst { script, .. } => {
                 fill_list(&mut script.body, b)
             }
