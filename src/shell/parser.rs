@@ -495,7 +495,7 @@ impl<'a> Parser<'a> {
         if bang {
             self.bump();
         }
-        let mut commands = Vec::new();
+        let mut commands = Vec::with_capacity(1);
         let mut pipe_stderr = Vec::new();
         loop {
             commands.push(self.command()?);
@@ -1000,11 +1000,12 @@ impl<'a> Parser<'a> {
                 self.bump_n(2);
                 break;
             }
-            if !self.test_operator(&mut words)? {
-                let regex = words
-                    .last()
-                    .and_then(Word::literal)
-                    .is_some_and(|l| l == "=~");
+            // A regex may start with `(`, which is an operator elsewhere.
+            let regex = words
+                .last()
+                .and_then(Word::literal)
+                .is_some_and(|l| l == "=~");
+            if regex || !self.test_operator(&mut words)? {
                 match self.word(if regex { Ctx::Regex } else { Ctx::Test })? {
                     Some(w) => words.push(w),
                     None => return Err(self.unexpected()),

@@ -124,7 +124,8 @@ impl Parser<'_> {
     pub(super) fn word(&mut self, ctx: Ctx) -> PResult<Option<Word>> {
         self.skip_cont();
         let start = self.pos;
-        let mut parts = Vec::new();
+        // Most words have one part.
+        let mut parts = Vec::with_capacity(1);
         self.parts(ctx, &mut parts)?;
         Ok((!parts.is_empty()).then(|| Word {
             parts,
