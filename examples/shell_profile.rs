@@ -16,7 +16,11 @@ unsafe impl GlobalAlloc for Counting {
         BYTES.fetch_add(l.size(), Relaxed);
         if l.size() > 4096 && TRACE.load(Relaxed) > 0 {
             TRACE.fetch_sub(1, Relaxed);
-            eprintln!("big alloc {} {}", l.size(), std::backtrace::Backtrace::force_capture());
+            eprintln!(
+                "big alloc {} {}",
+                l.size(),
+                std::backtrace::Backtrace::force_capture()
+            );
         }
         unsafe { System.alloc(l) }
     }
@@ -33,7 +37,10 @@ unsafe impl GlobalAlloc for Counting {
 static A: Counting = Counting;
 
 fn main() {
-    let scripts: Vec<String> = shell_corpus::corpus_runs().into_iter().map(|r| r.script).collect();
+    let scripts: Vec<String> = shell_corpus::corpus_runs()
+        .into_iter()
+        .map(|r| r.script)
+        .collect();
     let n: usize = std::env::args().nth(1).map_or(300, |a| a.parse().unwrap());
     TRACE.store(0, Relaxed);
     let before = (ALLOCS.load(Relaxed), BYTES.load(Relaxed));

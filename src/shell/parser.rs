@@ -50,6 +50,7 @@ struct Pending {
 pub(super) struct Body {
     pub text: String,
     pub parts: Vec<Part>,
+    pub error: Option<ParseError>,
     pub body_span: Span,
     pub terminator: Option<Span>,
 }
@@ -412,6 +413,8 @@ impl<'a> Parser<'a> {
             span: self.sp(0, self.end),
         };
         if !self.bodies.is_empty() {
+            // Bodies read inside a body come before it.
+            self.bodies.sort_by_key(|b| b.0);
             super::visit::fill_heredocs(&mut script, &mut self.bodies);
         }
         Ok(script)
@@ -562,6 +565,8 @@ impl<'a> Parser<'a> {
             redirects: Vec::new(),
             span: Span::default(),
         };
+        // `declare`, `local`… take `name=(…)` arguments.
+        let mut declaration = false;
         loop {
             self.blanks();
             if self.redirect(&mut cmd.redirects)?
@@ -569,10 +574,22 @@ impl<'a> Parser<'a> {
             {
                 continue;
             }
-            let Some(w) = self.word(Ctx::Word)? else {
+            let w = match declaration {
+                true => match self.declaration_array()? {
+                    Some(w) => Some(w),
+                    None => self.word(Ctx::Word)?,
+                },
+                false => self.word(Ctx::Word)?,
+            };
+            let Some(w) = w else {
                 break;
             };
             cmd.words.push(w);
+            if cmd.words.len() == 1 {
+                declaration = cmd.words[0].literal().is_some_and(|n| {
+                    matches!(&*n, "declare" | "typeset" | "local" | "export" | "readonly")
+                });
+            }
             if cmd.words.len() == 1 && cmd.assignments.is_empty() && cmd.redirects.is_empty() {
                 self.blanks();
                 if self.peek() == Some(b'(') && cmd.words[0].literal().is_some() {
@@ -1095,6 +1112,7 @@ impl<'a> Parser<'a> {
                 strip_tabs,
                 text: String::new(),
                 parts: Vec::new(),
+                error: None,
                 body_span: Span::default(),
                 terminator: None,
             }))
@@ -1184,15 +1202,25 @@ impl<'a> Parser<'a> {
                 joined = !h.quoted && backslashes % 2 == 1 && line_end < self.end;
                 i = next;
             };
-            let parts = if h.quoted {
-                Vec::new()
+            let read = self.bodies.len();
+            let (parts, error) = if h.quoted {
+                (Vec::new(), None)
             } else {
-                self.heredoc_parts(body_start, body_end, h.strip_tabs)?
+                match self.heredoc_parts(body_start, body_end, h.strip_tabs) {
+                    Ok(parts) => (parts, None),
+                    Err(e) => {
+                        // Forget what the failed parse left behind.
+                        self.bodies.truncate(read);
+                        self.pending.clear();
+                        (Vec::new(), Some(*e))
+                    }
+                }
             };
             self.last = self.pos;
             let body = Body {
                 text,
                 parts,
+                error,
                 body_span: self.sp(body_start, body_end),
                 terminator,
             };
@@ -1202,13 +1230,14 @@ impl<'a> Parser<'a> {
     }
 
     fn heredoc_parts(&mut self, start: usize, end: usize, strip_tabs: bool) -> PResult<Vec<Part>> {
-        let (pos, limit) = (self.pos, self.end);
+        let (pos, limit, depth) = (self.pos, self.end, self.depth);
         self.pos = start;
         self.end = end;
         let mut parts = Vec::new();
         let r = self.parts(Ctx::Heredoc { strip_tabs }, &mut parts);
         self.pos = pos;
         self.end = limit;
+        self.depth = depth;
         r.map(|()| parts)
     }
 }

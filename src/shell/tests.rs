@@ -268,6 +268,16 @@ fn parts(o: &mut String, ps: &[Part]) {
                 parts(o, inner);
                 o.push(')');
             }
+            PartKind::Array(words) => {
+                o.push('(');
+                for (i, w) in words.iter().enumerate() {
+                    if i > 0 {
+                        o.push(' ');
+                    }
+                    word(o, w);
+                }
+                o.push(')');
+            }
         }
     }
 }
@@ -472,7 +482,6 @@ fn deep_nesting_is_an_error_not_a_crash() {
         .unwrap();
 }
 
-
 fn slice(src: &str, span: crate::dockerfile::span::Span) -> &str {
     &src[span.start..span.end]
 }
@@ -483,7 +492,10 @@ fn first_simple(s: &Script) -> &SimpleCommand {
 
 #[test]
 fn lists_and_pipelines() {
-    assert_eq!(show("a; b & c && d || e | f |& g"), "[a]; [b] &; [c] && [d] || [e] | [f] |& [g]");
+    assert_eq!(
+        show("a; b & c && d || e | f |& g"),
+        "[a]; [b] &; [c] && [d] || [e] | [f] |& [g]"
+    );
     assert_eq!(show("! a | b\nc\n\n  d;"), "! [a] | [b]; [c]; [d]");
     assert_eq!(show("a &&\n\n b ||\n c |\n d"), "[a] && [b] || [c] | [d]");
     assert_eq!(show(""), "");
@@ -507,7 +519,10 @@ fn words_and_commands_keep_exact_spans() {
     let src = "  FOO=1 apt-get install -y \\\n    curl>/dev/null 2>&1 # done";
     let s = parse(src).unwrap();
     let c = first_simple(&s);
-    assert_eq!(slice(src, c.span), "FOO=1 apt-get install -y \\\n    curl>/dev/null 2>&1");
+    assert_eq!(
+        slice(src, c.span),
+        "FOO=1 apt-get install -y \\\n    curl>/dev/null 2>&1"
+    );
     assert_eq!(c.name().as_deref(), Some("apt-get"));
     let args: Vec<_> = c.args().iter().map(|w| w.text(src)).collect();
     assert_eq!(args, ["install", "-y", "curl"]);
@@ -534,7 +549,10 @@ fn line_continuations_inside_words() {
 
 #[test]
 fn quoting() {
-    assert_eq!(show(r#"echo 'a b' "c $d" $'e\tf' $"g" \h\ i"#), r#"[echo 'a b' "c $d" $'e\tf' $"g" \h\ i]"#);
+    assert_eq!(
+        show(r#"echo 'a b' "c $d" $'e\tf' $"g" \h\ i"#),
+        r#"[echo 'a b' "c $d" $'e\tf' $"g" \h\ i]"#
+    );
     let src = r#"x "a\"b\$c\\d\e" 'it''s' $'\x41\101\u00e9\cA\q'"#;
     let s = parse(src).unwrap();
     let w = &first_simple(&s).words;
@@ -554,13 +572,23 @@ fn quoting() {
     assert_eq!(show("echo $ a$ \"$\" $/ x\\"), "[echo $ a$ \"$\" $/ x\\]");
     // Escaped characters are kept apart from plain text (they do not glob).
     let s = parse("ls \\*.txt").unwrap();
-    let k: Vec<_> = first_simple(&s).words[1].parts.iter().map(|p| p.kind.clone()).collect();
-    assert_eq!(k, [PartKind::Escaped('*'), PartKind::Literal(".txt".into())]);
+    let k: Vec<_> = first_simple(&s).words[1]
+        .parts
+        .iter()
+        .map(|p| p.kind.clone())
+        .collect();
+    assert_eq!(
+        k,
+        [PartKind::Escaped('*'), PartKind::Literal(".txt".into())]
+    );
 }
 
 #[test]
 fn reserved_words_only_in_command_position() {
-    assert_eq!(show("echo if then fi { } done !"), "[echo if then fi { } done !]");
+    assert_eq!(
+        show("echo if then fi { } done !"),
+        "[echo if then fi { } done !]"
+    );
     assert_eq!(show("x=1 if"), "[x=1 if]");
     assert_eq!(show("{ echo }; }"), "(brace {[echo }]})");
     assert_eq!(show("echo a{b,c}d *.rs ~/x"), "[echo a{b,c}d *.rs ~/x]");
@@ -569,24 +597,54 @@ fn reserved_words_only_in_command_position() {
 #[test]
 fn parameter_expansions() {
     let cases = [
-        ("$a $_b1 $1 $12 $@ $* $# $? $- $$ $! $0", "$a $_b1 $1 $12 $@ $* $# $? $- $$ $! $0"),
-        ("${a} ${10} ${#a} ${#} ${!a} ${!p*} ${!p@} ${a[1]} ${!a[@]} ${#a[@]}", "${a} ${10} ${#a} ${#} ${!a} ${!p*} ${!p@} ${a[1]} ${!a[@]} ${#a[@]}"),
-        ("${a:-x y} ${a-} ${a:=1} ${a=} ${a:?err} ${a?} ${a:+alt} ${a+}", "${a:-«x y»} ${a-«»} ${a:=«1»} ${a=«»} ${a:?«err»} ${a?«»} ${a:+«alt»} ${a+«»}"),
-        ("${a#*/} ${a##*/} ${a%.*} ${a%%.*}", "${a#«*/»} ${a##«*/»} ${a%«.*»} ${a%%«.*»}"),
-        ("${a/x/y} ${a//x/y} ${a/#x/y} ${a/%x} ${a/x}", "${a/«x»«y»} ${a//«x»«y»} ${a/#«x»«y»} ${a/%«x»} ${a/«x»}"),
-        ("${a^} ${a^^} ${a,} ${a,,[ab]}", "${a^«»} ${a^^«»} ${a,«»} ${a,,«[ab]»}"),
-        ("${a:1} ${a:1:2} ${a: -1} ${a:$i:${#b}}", "${a:«1»} ${a:«1»«2»} ${a:« -1»} ${a:«$i»«${#b}»}"),
-        ("${a@Q} ${a:-${b:-$(c)}} ${a:-\"q}\"}", "${a@Q} ${a:-«${b:-«$([c])»}»} ${a:-«\"q}\"»}"),
+        (
+            "$a $_b1 $1 $12 $@ $* $# $? $- $$ $! $0",
+            "$a $_b1 $1 $12 $@ $* $# $? $- $$ $! $0",
+        ),
+        (
+            "${a} ${10} ${#a} ${#} ${!a} ${!p*} ${!p@} ${a[1]} ${!a[@]} ${#a[@]}",
+            "${a} ${10} ${#a} ${#} ${!a} ${!p*} ${!p@} ${a[1]} ${!a[@]} ${#a[@]}",
+        ),
+        (
+            "${a:-x y} ${a-} ${a:=1} ${a=} ${a:?err} ${a?} ${a:+alt} ${a+}",
+            "${a:-«x y»} ${a-«»} ${a:=«1»} ${a=«»} ${a:?«err»} ${a?«»} ${a:+«alt»} ${a+«»}",
+        ),
+        (
+            "${a#*/} ${a##*/} ${a%.*} ${a%%.*}",
+            "${a#«*/»} ${a##«*/»} ${a%«.*»} ${a%%«.*»}",
+        ),
+        (
+            "${a/x/y} ${a//x/y} ${a/#x/y} ${a/%x} ${a/x}",
+            "${a/«x»«y»} ${a//«x»«y»} ${a/#«x»«y»} ${a/%«x»} ${a/«x»}",
+        ),
+        (
+            "${a^} ${a^^} ${a,} ${a,,[ab]}",
+            "${a^«»} ${a^^«»} ${a,«»} ${a,,«[ab]»}",
+        ),
+        (
+            "${a:1} ${a:1:2} ${a: -1} ${a:$i:${#b}}",
+            "${a:«1»} ${a:«1»«2»} ${a:« -1»} ${a:«$i»«${#b}»}",
+        ),
+        (
+            "${a@Q} ${a:-${b:-$(c)}} ${a:-\"q}\"}",
+            "${a@Q} ${a:-«${b:-«$([c])»}»} ${a:-«\"q}\"»}",
+        ),
         // bash rejects these only when it expands them.
         ("${} ${a!b} ${ x}", "${?!«»} ${a?!«!b»} ${?!« x»}"),
     ];
     for (src, want) in cases {
-        assert_eq!(show(&format!("echo {src}")), format!("[echo {want}]"), "{src}");
+        assert_eq!(
+            show(&format!("echo {src}")),
+            format!("[echo {want}]"),
+            "{src}"
+        );
     }
     let src = "echo ${HOME:-/root}/x";
     let s = parse(src).unwrap();
     let w = &first_simple(&s).words[1];
-    let PartKind::Param(pe) = &w.parts[0].kind else { panic!() };
+    let PartKind::Param(pe) = &w.parts[0].kind else {
+        panic!()
+    };
     assert_eq!(slice(src, pe.span), "${HOME:-/root}");
     assert_eq!(pe.op, Some(ParamOp::Default { colon: true }));
     assert_eq!(pe.operand.as_ref().unwrap().text(src), "/root");
@@ -598,9 +656,26 @@ fn command_substitutions_nest_with_outer_spans() {
     let src = "x=\"$(a b \"$(c d)\")\" `e f`";
     assert_eq!(show(src), "[x=\"$([a b \"$([c d])\"])\" `[e f]`]");
     let s = parse(src).unwrap();
-    let cmds: Vec<_> = s.simple_commands().iter().map(|c| slice(src, c.span)).collect();
+    let cmds: Vec<_> = s
+        .simple_commands()
+        .iter()
+        .map(|c| slice(src, c.span))
+        .collect();
     assert_eq!(cmds, [src, "a b \"$(c d)\"", "c d", "e f"]);
-    assert_eq!(words(src), ["\"$(a b \"$(c d)\")\"", "a", "b", "\"$(c d)\"", "c", "d", "`e f`", "e", "f"]);
+    assert_eq!(
+        words(src),
+        [
+            "\"$(a b \"$(c d)\")\"",
+            "a",
+            "b",
+            "\"$(c d)\"",
+            "c",
+            "d",
+            "`e f`",
+            "e",
+            "f"
+        ]
+    );
     let scripts: Vec<_> = {
         let mut v = Vec::new();
         s.walk(&mut |n| {
@@ -612,7 +687,10 @@ fn command_substitutions_nest_with_outer_spans() {
     };
     assert_eq!(scripts, [src, "a b \"$(c d)\"", "c d", "e f"]);
     // A case arm's `)` does not close the substitution.
-    assert_eq!(show("echo $(case x in a) b;; esac)"), "[echo $((case x (a) {[b]};;))]");
+    assert_eq!(
+        show("echo $(case x in a) b;; esac)"),
+        "[echo $((case x (a) {[b]};;))]"
+    );
     assert_eq!(show("echo $( (a); b )"), "[echo $((sub {[a]}); [b])]");
 }
 
@@ -622,13 +700,34 @@ fn backticks_unescape_and_map_spans_back() {
     assert_eq!(show(src), r#"[a `[b `[c $d]` "e"]` "`[f "g"]`"]"#);
     let s = parse(src).unwrap();
     let w = words(src);
-    assert_eq!(w, [r#"a"#, r#"`b \`c \$d\` "e"`"#, "b", r#"\`c \$d\`"#, "c", r#"\$d"#, r#""e""#, r#""`f \"g\"`""#, "f", r#"\"g\""#]);
-    let cmds: Vec<_> = s.simple_commands().iter().map(|c| slice(src, c.span)).collect();
+    assert_eq!(
+        w,
+        [
+            r#"a"#,
+            r#"`b \`c \$d\` "e"`"#,
+            "b",
+            r#"\`c \$d\`"#,
+            "c",
+            r#"\$d"#,
+            r#""e""#,
+            r#""`f \"g\"`""#,
+            "f",
+            r#"\"g\""#
+        ]
+    );
+    let cmds: Vec<_> = s
+        .simple_commands()
+        .iter()
+        .map(|c| slice(src, c.span))
+        .collect();
     assert_eq!(cmds, [src, r#"b \`c \$d\` "e""#, r#"c \$d"#, r#"f \"g\""#]);
     // Properly escaped backticks nest any number of levels.
     let mut nested = "x".to_owned();
     for _ in 0..6 {
-        nested = format!("`echo {}`", nested.replace('\\', "\\\\").replace('`', "\\`"));
+        nested = format!(
+            "`echo {}`",
+            nested.replace('\\', "\\\\").replace('`', "\\`")
+        );
     }
     let s = parse(&nested).unwrap();
     assert_eq!(s.simple_commands().len(), 7);
@@ -637,18 +736,29 @@ fn backticks_unescape_and_map_spans_back() {
 
 #[test]
 fn arithmetic() {
-    assert_eq!(show("echo $((1 + (2 * 3))) $[4+5] $(( $(a) ))"), "[echo $((1 + (2 * 3))) $((4+5)) $(( $(a) ))]");
+    assert_eq!(
+        show("echo $((1 + (2 * 3))) $[4+5] $(( $(a) ))"),
+        "[echo $((1 + (2 * 3))) $((4+5)) $(( $(a) ))]"
+    );
     assert_eq!(show("((i++)); (( x = (1) ))"), "((i++)); (( x = (1) ))");
     // `((` and `$((` that are really nested subshells (bash's rule).
     assert_eq!(show("((a) | b)"), "(sub {(sub {[a]}) | [b]})");
     assert_eq!(show("echo $((a) )"), "[echo $((sub {[a]}))]");
-    assert_eq!(show("for ((i=0; i<3; i++)); do echo $i; done"), "(for ((i=0; i<3; i++)) {[echo $i]})");
+    assert_eq!(
+        show("for ((i=0; i<3; i++)); do echo $i; done"),
+        "(for ((i=0; i<3; i++)) {[echo $i]})"
+    );
     assert_eq!(show("for (( ; ; ))\ndo a\ndone"), "(for (( ; ; )) {[a]})");
     let src = "echo $((x+1))";
     let s = parse(src).unwrap();
     let p = &first_simple(&s).words[1].parts[0];
-    let PartKind::Arith(e) = &p.kind else { panic!() };
-    assert_eq!((slice(src, p.span), slice(src, e.span)), ("$((x+1))", "x+1"));
+    let PartKind::Arith(e) = &p.kind else {
+        panic!()
+    };
+    assert_eq!(
+        (slice(src, p.span), slice(src, e.span)),
+        ("$((x+1))", "x+1")
+    );
 }
 
 #[test]
@@ -657,7 +767,10 @@ fn compound_commands() {
         ("{ a; b; }", "(brace {[a]; [b]})"),
         ("{ a\n}", "(brace {[a]})"),
         ("(a; b)", "(sub {[a]; [b]})"),
-        ("if a; then b; elif c; then d; else e; fi", "(if {[a]} {[b]} {[c]} {[d]} {[e]})"),
+        (
+            "if a; then b; elif c; then d; else e; fi",
+            "(if {[a]} {[b]} {[c]} {[d]} {[e]})",
+        ),
         ("if a\nthen\n  b\nfi", "(if {[a]} {[b]})"),
         ("while a; do b; done", "(while {[a]} {[b]})"),
         ("until a; do b; done", "(until {[a]} {[b]})"),
@@ -668,26 +781,49 @@ fn compound_commands() {
         ("for x in\ndo c; done", "(for x in {[c]})"),
         ("for x in a do; do c; done", "(for x in a do {[c]})"),
         ("select x in a b; do c; done", "(select x in a b {[c]})"),
-        ("case $x in\n  a|b) c;;\n  (d) e ;&\n  *) f;;&\nesac", "(case $x (a|b) {[c]};; (d) {[e]};& (*) {[f]};;&)"),
+        (
+            "case $x in\n  a|b) c;;\n  (d) e ;&\n  *) f;;&\nesac",
+            "(case $x (a|b) {[c]};; (d) {[e]};& (*) {[f]};;&)",
+        ),
         ("case x in a) b\nesac", "(case x (a) {[b]})"),
         ("case x in esac", "(case x)"),
-        ("case x in a) ;; b) c;; esac", "(case x (a) {};; (b) {[c]};;)"),
+        (
+            "case x in a) ;; b) c;; esac",
+            "(case x (a) {};; (b) {[c]};;)",
+        ),
         ("case x in @(a|b)) c;; esac", "(case x (@(a|b)) {[c]};;)"),
-        ("[[ -f a && ( $b == c* || ! -d d ) ]]", "[[ -f a && ( $b == c* || ! -d d ) ]]"),
+        (
+            "[[ -f a && ( $b == c* || ! -d d ) ]]",
+            "[[ -f a && ( $b == c* || ! -d d ) ]]",
+        ),
         ("[[ $a < $b ]]", "[[ $a < $b ]]"),
-        ("[[ $x =~ ^(a|b)[0-9]+$ ]] && y", "[[ $x =~ ^(a|b)[0-9]+$ ]] && [y]"),
+        (
+            "[[ $x =~ ^(a|b)[0-9]+$ ]] && y",
+            "[[ $x =~ ^(a|b)[0-9]+$ ]] && [y]",
+        ),
         ("[[ $x =~ (a b) ]]", "[[ $x =~ (a b) ]]"),
         ("[[ a &&\n b ]]", "[[ a && b ]]"),
         ("{ a; } > log 2>&1", "(brace {[a]}) >log 2>&1"),
-        ("while read l; do echo $l; done < f", "(while {[read l]} {[echo $l]}) <f"),
-        ("if a; then { b; }; fi | c", "(if {[a]} {(brace {[b]})}) | [c]"),
+        (
+            "while read l; do echo $l; done < f",
+            "(while {[read l]} {[echo $l]}) <f",
+        ),
+        (
+            "if a; then { b; }; fi | c",
+            "(if {[a]} {(brace {[b]})}) | [c]",
+        ),
     ];
     for (src, want) in cases {
         assert_eq!(show(src), want, "{src}");
     }
     let src = "{ a; } >f; if b; then c; fi";
     let s = parse(src).unwrap();
-    let spans: Vec<_> = s.body.items.iter().map(|i| slice(src, i.and_or.first.commands[0].span())).collect();
+    let spans: Vec<_> = s
+        .body
+        .items
+        .iter()
+        .map(|i| slice(src, i.and_or.first.commands[0].span()))
+        .collect();
     assert_eq!(spans, ["{ a; } >f", "if b; then c; fi"]);
 }
 
@@ -699,33 +835,60 @@ fn functions() {
     assert_eq!(show("function f() { a; }"), "(fn f (brace {[a]}))");
     assert_eq!(show("function f ( ) \n{ a; }"), "(fn f (brace {[a]}))");
     assert_eq!(show("function f (a)"), "(fn f (sub {[a]}))");
-    assert_eq!(show("my-fn.x() if a; then b; fi"), "(fn my-fn.x (if {[a]} {[b]}))");
+    assert_eq!(
+        show("my-fn.x() if a; then b; fi"),
+        "(fn my-fn.x (if {[a]} {[b]}))"
+    );
     let src = "x; f() { a; } >o; y";
     let s = parse(src).unwrap();
-    let Command::Function(f) = &s.body.items[1].and_or.first.commands[0] else { panic!() };
-    assert_eq!((slice(src, f.span), slice(src, f.name.span)), ("f() { a; } >o", "f"));
+    let Command::Function(f) = &s.body.items[1].and_or.first.commands[0] else {
+        panic!()
+    };
+    assert_eq!(
+        (slice(src, f.span), slice(src, f.name.span)),
+        ("f() { a; } >o", "f")
+    );
     assert!(!f.keyword);
 }
 
 #[test]
 fn assignments_and_arrays() {
-    assert_eq!(show("a=1 b+=2 c[3]=4 d= e=(1 \"2 3\" $x) f+=( [k]=v ) cmd"), "[a=1 b+=2 c[3]=4 d= e=(1 \"2 3\" $x) f+=([k]=v) cmd]");
+    assert_eq!(
+        show("a=1 b+=2 c[3]=4 d= e=(1 \"2 3\" $x) f+=( [k]=v ) cmd"),
+        "[a=1 b+=2 c[3]=4 d= e=(1 \"2 3\" $x) f+=([k]=v) cmd]"
+    );
     assert_eq!(show("a=(\n  1 # one\n  2\n)"), "[a=(1 2)]");
     // Only before the command name.
     assert_eq!(show("env a=1 b"), "[env a=1 b]");
     assert_eq!(show("export A=1 B=\"x y\""), "[export A=1 B=\"x y\"]");
+    // Declaration builtins take array values as arguments.
+    assert_eq!(
+        show("declare -a a=(1 \"2 3\" $(x)) b=1 c+=(\n d)"),
+        "[declare -a a=(1 \"2 3\" $([x])) b=1 c+=(d)]"
+    );
+    assert_eq!(
+        err("echo a=(1)").0,
+        "syntax error near unexpected token `('"
+    );
     assert_eq!(show("a[1 + 2]=3"), "[a[1 + 2]=3]");
     let src = "A=\"$(x)\" b[i]=(1) c";
     let s = parse(src).unwrap();
     let c = first_simple(&s);
     let a = &c.assignments[0];
-    assert_eq!((slice(src, a.span), slice(src, a.name.span)), ("A=\"$(x)\"", "A"));
-    let AssignValue::Scalar(v) = &a.value else { panic!() };
+    assert_eq!(
+        (slice(src, a.span), slice(src, a.name.span)),
+        ("A=\"$(x)\"", "A")
+    );
+    let AssignValue::Scalar(v) = &a.value else {
+        panic!()
+    };
     assert_eq!(v.text(src), "\"$(x)\"");
     assert_eq!(c.assignments[1].index.as_ref().unwrap().text(src), "i");
     assert_eq!(s.simple_commands().len(), 2);
     let s = parse("a= b").unwrap();
-    let AssignValue::Scalar(v) = &first_simple(&s).assignments[0].value else { panic!() };
+    let AssignValue::Scalar(v) = &first_simple(&s).assignments[0].value else {
+        panic!()
+    };
     assert!(v.parts.is_empty() && v.span == crate::dockerfile::span::Span::empty(2));
 }
 
@@ -740,19 +903,31 @@ fn redirections() {
     assert_eq!(show("x 2>&1 | y"), "[x 2>&1] | [y]");
     let src = "cmd {v}>\"$out\" 2>> log";
     let s = parse(src).unwrap();
-    let r: Vec<_> = first_simple(&s).redirects.iter().map(|r| slice(src, r.span)).collect();
+    let r: Vec<_> = first_simple(&s)
+        .redirects
+        .iter()
+        .map(|r| slice(src, r.span))
+        .collect();
     assert_eq!(r, ["{v}>\"$out\"", "2>> log"]);
-    assert_eq!(first_simple(&s).redirects[0].fd, Some(RedirFd::Var("v".into())));
+    assert_eq!(
+        first_simple(&s).redirects[0].fd,
+        Some(RedirFd::Var("v".into()))
+    );
     assert_eq!(slice(src, first_simple(&s).span), src);
 }
 
 #[test]
 fn heredocs() {
     let src = "cat <<EOF >out; echo after\nhello $USER\n\\$x `d`\nEOF\nnext";
-    assert_eq!(show(src), "[cat <<\"EOF\"{hello $USER\n$x `[d]`\n} >out]; [echo after]; [next]");
+    assert_eq!(
+        show(src),
+        "[cat <<\"EOF\"{hello $USER\n$x `[d]`\n} >out]; [echo after]; [next]"
+    );
     let s = parse(src).unwrap();
     let c = first_simple(&s);
-    let RedirTarget::HereDoc(h) = &c.redirects[0].target else { panic!() };
+    let RedirTarget::HereDoc(h) = &c.redirects[0].target else {
+        panic!()
+    };
     assert_eq!(slice(src, c.redirects[0].span), "<<EOF");
     assert_eq!(slice(src, h.body_span), "hello $USER\n\\$x `d`\n");
     assert_eq!(h.text, "hello $USER\n\\$x `d`\n");
@@ -760,36 +935,91 @@ fn heredocs() {
     let parts: Vec<_> = h.parts.iter().map(|p| slice(src, p.span)).collect();
     assert_eq!(parts, ["hello ", "$USER", "\n\\$x ", "`d`", "\n"]);
     // The nested command is visited with the command that reads the body.
-    let names: Vec<_> = s.simple_commands().iter().map(|c| c.name().unwrap().into_owned()).collect();
+    let names: Vec<_> = s
+        .simple_commands()
+        .iter()
+        .map(|c| c.name().unwrap().into_owned())
+        .collect();
     assert_eq!(names, ["cat", "d", "echo", "next"]);
 
     // Quoted: taken literally, no parts. `<<-` strips tabs.
     let src = "cat <<-'E O' <<\"X\"\n\t$a\n\tE O\n$b\nX\n";
     let s = parse(src).unwrap();
     let rs = &first_simple(&s).redirects;
-    let docs: Vec<_> = rs.iter().map(|r| match &r.target {
-        RedirTarget::HereDoc(h) => (h.delimiter.as_str(), h.quoted, h.strip_tabs, h.text.as_str(), h.parts.len()),
-        _ => panic!(),
-    }).collect();
-    assert_eq!(docs, [("E O", true, true, "$a\n", 0), ("X", true, false, "$b\n", 0)]);
+    let docs: Vec<_> = rs
+        .iter()
+        .map(|r| match &r.target {
+            RedirTarget::HereDoc(h) => (
+                h.delimiter.as_str(),
+                h.quoted,
+                h.strip_tabs,
+                h.text.as_str(),
+                h.parts.len(),
+            ),
+            _ => panic!(),
+        })
+        .collect();
+    assert_eq!(
+        docs,
+        [
+            ("E O", true, true, "$a\n", 0),
+            ("X", true, false, "$b\n", 0)
+        ]
+    );
     assert_eq!(show("cat <<E\\OF\n$x\nEOF"), "[cat <<'\"EOF\"{$x\n}]");
 
     // In a substitution, in a compound command, and unterminated.
-    assert_eq!(show("x=$(cat <<A\nbody\nA\n)"), "[x=$([cat <<\"A\"{body\n}])]");
-    assert_eq!(show("if a; then cat <<A; fi\nbody\nA\nb"), "(if {[a]} {[cat <<\"A\"{body\n}]}); [b]");
+    assert_eq!(
+        show("x=$(cat <<A\nbody\nA\n)"),
+        "[x=$([cat <<\"A\"{body\n}])]"
+    );
+    assert_eq!(
+        show("if a; then cat <<A; fi\nbody\nA\nb"),
+        "(if {[a]} {[cat <<\"A\"{body\n}]}); [b]"
+    );
     let src = "cat <<EOF\nno end\n";
     let s = parse(src).unwrap();
-    let RedirTarget::HereDoc(h) = &first_simple(&s).redirects[0].target else { panic!() };
+    let RedirTarget::HereDoc(h) = &first_simple(&s).redirects[0].target else {
+        panic!()
+    };
     assert_eq!((h.text.as_str(), h.terminator), ("no end\n", None));
     assert_eq!(show("cat <<EOF"), "[cat <<\"EOF\"{}]");
+    // A heredoc in a substitution in a heredoc body.
+    assert_eq!(
+        show("cat <<A\n$(cat <<B\ninner\nB\n)\nA\nx"),
+        "[cat <<\"A\"{$([cat <<\"B\"{inner\n}])\n}]; [x]"
+    );
+    // A body that does not parse is kept as text, with the error: bash
+    // reports it only when it expands the body.
+    let src = "cat <<A\n$(oops\nA\necho next";
+    let s = parse(src).unwrap();
+    let RedirTarget::HereDoc(h) = &first_simple(&s).redirects[0].target else {
+        panic!()
+    };
+    let e = h.error.as_ref().unwrap();
+    assert_eq!(
+        (e.message.as_str(), slice(src, e.span)),
+        ("unexpected end of file: unterminated `$('", "$(")
+    );
+    assert_eq!((h.text.as_str(), h.parts.len()), ("$(oops\n", 0));
+    assert_eq!(s.simple_commands().len(), 2);
     // A continued line cannot end the body.
-    assert_eq!(show("cat <<EOF\na\\\nEOF\nEOF\n"), "[cat <<\"EOF\"{aEOF\n}]");
+    assert_eq!(
+        show("cat <<EOF\na\\\nEOF\nEOF\n"),
+        "[cat <<\"EOF\"{aEOF\n}]"
+    );
 }
 
 #[test]
 fn process_substitution_and_extglob() {
-    assert_eq!(show("diff <(a b) >(c) x<(d)"), "[diff <([a b]) >([c]) x<([d])]");
-    assert_eq!(show("ls !(*.txt|*.md) @(a) +(b) *(c) ?(d|e) x!(y)z"), "[ls !(*.txt|*.md) @(a) +(b) *(c) ?(d|e) x!(y)z]");
+    assert_eq!(
+        show("diff <(a b) >(c) x<(d)"),
+        "[diff <([a b]) >([c]) x<([d])]"
+    );
+    assert_eq!(
+        show("ls !(*.txt|*.md) @(a) +(b) *(c) ?(d|e) x!(y)z"),
+        "[ls !(*.txt|*.md) @(a) +(b) *(c) ?(d|e) x!(y)z]"
+    );
     assert_eq!(show("ls @(a|*(b)|\"c d\")"), "[ls @(a|*(b)|\"c d\")]");
     let src = "rm -rf !(keep)";
     let s = parse(src).unwrap();
@@ -800,7 +1030,10 @@ fn process_substitution_and_extglob() {
 
 #[test]
 fn comments() {
-    assert_eq!(show("a # b c\nd#e '#' \"#\" \\#f"), "[a]; [d#e '#' \"#\" \\#f]");
+    assert_eq!(
+        show("a # b c\nd#e '#' \"#\" \\#f"),
+        "[a]; [d#e '#' \"#\" \\#f]"
+    );
     assert_eq!(show("a # trailing \\\nb"), "[a]; [b]");
     assert_eq!(show("a;#x\nb"), "[a]; [b]");
 }
@@ -816,8 +1049,16 @@ fn non_ascii() {
 #[test]
 fn errors_are_worded_like_bash_and_point_at_the_token() {
     let cases = [
-        ("if a; then b; fi fi", "syntax error near unexpected token `fi'", "fi"),
-        ("echo a; fi", "syntax error near unexpected token `fi'", "fi"),
+        (
+            "if a; then b; fi fi",
+            "syntax error near unexpected token `fi'",
+            "fi",
+        ),
+        (
+            "echo a; fi",
+            "syntax error near unexpected token `fi'",
+            "fi",
+        ),
         ("a && ;", "syntax error near unexpected token `;'", ";"),
         ("; a", "syntax error near unexpected token `;'", ";"),
         ("a ;; b", "syntax error near unexpected token `;;'", ";;"),
@@ -828,25 +1069,81 @@ fn errors_are_worded_like_bash_and_point_at_the_token() {
         ("a )", "syntax error near unexpected token `)'", ")"),
         ("a >", "syntax error: unexpected end of file", ""),
         ("a > ;", "syntax error near unexpected token `;'", ";"),
-        ("cat <<\n", "syntax error near unexpected token `newline'", "\n"),
-        ("f() echo", "syntax error near unexpected token `echo'", "echo"),
+        (
+            "cat <<\n",
+            "syntax error near unexpected token `newline'",
+            "\n",
+        ),
+        (
+            "f() echo",
+            "syntax error near unexpected token `echo'",
+            "echo",
+        ),
         ("a |", "syntax error: unexpected end of file", ""),
-        ("echo \"abc", "unexpected end of file: unterminated \"", "\""),
+        (
+            "echo \"abc",
+            "unexpected end of file: unterminated \"",
+            "\"",
+        ),
         ("echo 'abc", "unexpected end of file: unterminated '", "'"),
-        ("echo $(a", "unexpected end of file: unterminated `$('", "$("),
-        ("echo ${a", "unexpected end of file: unterminated `${'", "${"),
+        (
+            "echo $(a",
+            "unexpected end of file: unterminated `$('",
+            "$(",
+        ),
+        (
+            "echo ${a",
+            "unexpected end of file: unterminated `${'",
+            "${",
+        ),
         ("echo `a", "unexpected end of file: unterminated `", "`"),
-        ("echo $((1", "unexpected end of file: unterminated `$(('", "$(("),
-        ("if a; then b", "unexpected end of file: expected `fi' to close `if'", "if"),
-        ("while a; do", "unexpected end of file: expected `done' to close `while'", "while"),
-        ("{ a", "unexpected end of file: expected `}' to close `{'", "{"),
-        ("(a", "unexpected end of file: expected `)' to close `('", "("),
-        ("case x in a) b;;", "unexpected end of file: expected `esac' to close `case'", "case"),
-        ("[[ a", "unexpected end of file: expected `]]' to close `[['", "[["),
+        (
+            "echo $((1",
+            "unexpected end of file: unterminated `$(('",
+            "$((",
+        ),
+        (
+            "if a; then b",
+            "unexpected end of file: expected `fi' to close `if'",
+            "if",
+        ),
+        (
+            "while a; do",
+            "unexpected end of file: expected `done' to close `while'",
+            "while",
+        ),
+        (
+            "{ a",
+            "unexpected end of file: expected `}' to close `{'",
+            "{",
+        ),
+        (
+            "(a",
+            "unexpected end of file: expected `)' to close `('",
+            "(",
+        ),
+        (
+            "case x in a) b;;",
+            "unexpected end of file: expected `esac' to close `case'",
+            "case",
+        ),
+        (
+            "[[ a",
+            "unexpected end of file: expected `]]' to close `[['",
+            "[[",
+        ),
         ("for 1 in a; do b; done", "`1': not a valid identifier", "1"),
-        ("if then fi", "syntax error near unexpected token `then'", "then"),
+        (
+            "if then fi",
+            "syntax error near unexpected token `then'",
+            "then",
+        ),
         ("a=(1", "unexpected end of file: unterminated `('", "("),
-        ("ls @(a", "unexpected end of file: unterminated extended glob", "@("),
+        (
+            "ls @(a",
+            "unexpected end of file: unterminated extended glob",
+            "@(",
+        ),
         // bash parses a backtick body only when it runs it; this parser
         // parses it with the rest.
         ("echo `b)`", "syntax error near unexpected token `)'", ")"),
@@ -857,16 +1154,32 @@ fn errors_are_worded_like_bash_and_point_at_the_token() {
     // Errors inside backticks point into the original text.
     let src = "echo `a \\`b; fi\\``";
     let e = parse(src).unwrap_err();
-    assert_eq!((e.message.as_str(), slice(src, e.span)), ("syntax error near unexpected token `fi'", "fi"));
+    assert_eq!(
+        (e.message.as_str(), slice(src, e.span)),
+        ("syntax error near unexpected token `fi'", "fi")
+    );
 }
 
 #[test]
 fn walk_visits_every_command_in_source_order() {
-    let src = "a $(b) | c <(d) && { e; f() { g; }; } ; case x in y) h ${i:-$(j)};; esac; k=$(l) m >$(n)";
+    let src =
+        "a $(b) | c <(d) && { e; f() { g; }; } ; case x in y) h ${i:-$(j)};; esac; k=$(l) m >$(n)";
     let s = parse(src).unwrap();
-    let names: Vec<_> = s.simple_commands().iter().map(|c| c.name().map_or("-".into(), |n| n.into_owned())).collect();
-    assert_eq!(names, ["a", "b", "c", "d", "e", "g", "h", "j", "m", "l", "n"]);
-    let pipes: Vec<_> = s.pipelines().iter().filter(|p| p.commands.len() > 1).map(|p| slice(src, p.span)).collect();
+    let names: Vec<_> = s
+        .simple_commands()
+        .iter()
+        .map(|c| c.name().map_or("-".into(), |n| n.into_owned()))
+        .collect();
+    assert_eq!(
+        names,
+        ["a", "b", "c", "d", "e", "g", "h", "j", "m", "l", "n"]
+    );
+    let pipes: Vec<_> = s
+        .pipelines()
+        .iter()
+        .filter(|p| p.commands.len() > 1)
+        .map(|p| slice(src, p.span))
+        .collect();
     assert_eq!(pipes, ["a $(b) | c <(d)"]);
     assert_eq!(s.pipelines().len(), 13);
     let mut seen = Vec::new();

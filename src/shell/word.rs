@@ -627,7 +627,7 @@ impl Parser<'_> {
     pub(super) fn assignment(&mut self, out: &mut Vec<Assignment>) -> PResult<bool> {
         self.skip_cont();
         let start = self.pos;
-        let Some((name_end, bracket, append)) = self.assignment_shape() else {
+        let Some((name_end, bracket, append, _)) = self.assignment_shape() else {
             return Ok(false);
         };
         let name = Name {
@@ -662,9 +662,32 @@ impl Parser<'_> {
         Ok(true)
     }
 
+    /// An argument of a declaration builtin that assigns an array
+    /// (`declare -a x=(a b)`), as a word: `x=` then the elements.
+    pub(super) fn declaration_array(&mut self) -> PResult<Option<Word>> {
+        self.skip_cont();
+        let start = self.pos;
+        let Some((_, _, _, value)) = self.assignment_shape() else {
+            return Ok(None);
+        };
+        if self.byte(value) != Some(b'(') {
+            return Ok(None);
+        }
+        let prefix = self.src[start..value].replace("\\\n", "");
+        let mut parts = vec![part(PartKind::Literal(prefix), self.sp(start, value))];
+        self.advance_to(value);
+        let words = self.array()?;
+        parts.push(part(PartKind::Array(words), self.sp(value, self.last)));
+        Ok(Some(Word {
+            parts,
+            span: self.sp(start, self.last),
+        }))
+    }
+
     /// Whether the word at the cursor starts `name[index]=` or `name+=`:
-    /// where the name ends, whether an index follows, whether it is `+=`.
-    fn assignment_shape(&self) -> Option<(usize, bool, bool)> {
+    /// where the name ends, whether an index follows, whether it is `+=`,
+    /// and where the value starts.
+    fn assignment_shape(&self) -> Option<(usize, bool, bool, usize)> {
         let start = self.pos;
         let mut i = start;
         let mut name_end = start;
@@ -712,7 +735,7 @@ impl Parser<'_> {
         if append {
             i = self.cont_at(i + 1);
         }
-        (self.byte(i) == Some(b'=')).then_some((name_end, bracket, append))
+        (self.byte(i) == Some(b'=')).then(|| (name_end, bracket, append, self.cont_at(i + 1)))
     }
 
     fn array(&mut self) -> PResult<Vec<Word>> {
