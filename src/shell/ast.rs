@@ -3,6 +3,7 @@
 //! here-document bodies included, so lint rules can point at a word and an
 //! interpreter can run the script without going back to the text.
 
+use super::ParseError;
 use crate::dockerfile::span::Span;
 use serde::Serialize;
 use std::borrow::Cow;
@@ -60,8 +61,8 @@ pub struct Pipeline {
 #[serde(tag = "type")]
 pub enum Command {
     Simple(SimpleCommand),
-    Compound(CompoundCommand),
-    Function(FunctionDef),
+    Compound(Box<CompoundCommand>),
+    Function(Box<FunctionDef>),
 }
 
 impl Command {
@@ -174,7 +175,7 @@ pub struct FunctionDef {
     pub name: Name,
     /// Written with the `function` keyword.
     pub keyword: bool,
-    pub body: Box<CompoundCommand>,
+    pub body: CompoundCommand,
     pub span: Span,
 }
 
@@ -261,7 +262,7 @@ pub enum RedirOp {
 #[serde(tag = "type", content = "value")]
 pub enum RedirTarget {
     Word(Word),
-    HereDoc(HereDoc),
+    HereDoc(Box<HereDoc>),
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -277,6 +278,10 @@ pub struct HereDoc {
     /// The parsed body (expansions, escapes) when the delimiter is unquoted;
     /// empty when it is quoted, as `text` is then the value.
     pub parts: Vec<Part>,
+    /// Why an unquoted body does not parse (`$(` never closed, say). bash
+    /// finds out only when it expands the body, and fails then; `parts` is
+    /// empty.
+    pub error: Option<ParseError>,
     /// The body lines, newlines included, without the delimiter line.
     pub body_span: Span,
     /// The delimiter line; None when the body ran to the end of the input.
@@ -323,6 +328,9 @@ pub enum PartKind {
     /// `@(…)` `!(…)` `+(…)` `*(…)` `?(…)`: the operator and what is between the
     /// parentheses (`|` stays literal text).
     ExtGlob { op: char, parts: Vec<Part> },
+    /// `(a b)` after `name=` in an argument of `declare`, `local`, `export`,
+    /// `readonly` or `typeset` (`declare -a x=(a b)`): the elements.
+    Array(Vec<Word>),
 }
 
 /// `$name`, `$1`, `$@`, or `${…}` with its operator and operands.
@@ -445,6 +453,7 @@ fn has_expansion(parts: &[Part]) -> bool {
         PartKind::DoubleQuoted { parts, .. } | PartKind::ExtGlob { parts, .. } => {
             has_expansion(parts)
         }
+        PartKind::Array(words) => words.iter().any(Word::has_expansion),
         k => matches!(
             k,
             PartKind::Param(_)

@@ -1,16 +1,51 @@
 //! The POSIX shell and bash syntax of `RUN` scripts: a parser that turns a
-//! script into a typed tree ([`Script`]) for lint rules and for the
+//! script into a typed tree ([`Script`]) for lint rules, and later for the
 //! interpreter that runs `RUN` on the virtual filesystem.
 //!
-//! Written for untrusted input parsed on every keystroke: it never panics,
-//! takes time linear in the input, and refuses nesting deeper than
-//! [`MAX_DEPTH`] with an error instead of exhausting the stack. Every node has
-//! its exact byte span in the text given to [`parse`], including the nodes of
-//! nested `$(…)`, backticks and here-document bodies.
+//! ```
+//! use layerlab::shell::parse;
+//! let src = "apt-get update && apt-get install -y curl | tee log";
+//! let script = parse(src).unwrap();
+//! let names: Vec<_> = script.simple_commands().iter().filter_map(|c| c.name()).collect();
+//! assert_eq!(names, ["apt-get", "apt-get", "tee"]);
+//! assert!(script.pipelines().iter().any(|p| p.commands.len() > 1));
+//! let install = script.simple_commands()[1];
+//! assert_eq!(install.args()[1].text(src), "-y");
+//! ```
 //!
-//! Syntax errors are worded like bash's (`syntax error near unexpected token
-//! `fi'`). A here-document without its delimiter line runs to the end of the
-//! input, which bash only warns about; its `terminator` is then None.
+//! **Spans.** Every node has its exact byte span in the text given to
+//! [`parse`]: words from their first to their last byte, quotes included,
+//! commands through their last redirection. Nested `$(…)`, backticks,
+//! process substitutions and here-document bodies are parsed into the same
+//! tree with spans into that same text (a backtick body is unescaped and its
+//! spans mapped back).
+//!
+//! **Bounded.** The input is untrusted and parsed on every keystroke: the
+//! parser never panics, takes time linear in the input (look-aheads are
+//! bounded scans, nothing is re-parsed), and nesting of compound commands,
+//! substitutions, quotes, arrays and `${…}` deeper than [`MAX_DEPTH`] is an
+//! error rather than a stack overflow.
+//!
+//! **Syntax.** POSIX plus what bash scripts in Dockerfiles use: `|&`, `&>`,
+//! `<<<`, `{var}>`, `$'…'`, `$"…"`, every `${…}` operator, `$((…))`, `$[…]`,
+//! `((…))`, `for ((…))`, `[[ … ]]` (with `=~` regexes), `select`, `;&` and
+//! `;;&`, `function f`, arrays, `<(…)`, `>(…)` and extglobs. Reserved words
+//! count only where the grammar expects them. Brace expansion, globs and `~`
+//! stay literal text for the interpreter. Not parsed: arithmetic (kept as
+//! text with its span), `coproc` and `time` (read as command names), and
+//! aliases.
+//!
+//! **Errors** are worded like bash's (``syntax error near unexpected token
+//! `fi'``, `unexpected end of file: unterminated "`) and point at the token,
+//! or at the opener of what the end of the input left open. Where bash only
+//! finds a problem when it runs the code, this parser differs as follows:
+//! it parses backtick bodies and `$((…)`…`)` that are not arithmetic right
+//! away, so their syntax errors are errors of the script (bash -n accepts
+//! them; running them fails); an unquoted here-document body that does not
+//! parse is kept as text with [`HereDoc::error`], as bash accepts it until
+//! it expands it; a here-document without its delimiter line runs to the
+//! end of the input, which bash only warns about ([`HereDoc::terminator`]
+//! is then None).
 
 mod ast;
 mod parser;

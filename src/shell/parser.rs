@@ -7,15 +7,20 @@
 //! functions drive a byte cursor directly. Every look-ahead is a bounded scan
 //! that never re-parses, and every construct that can nest goes through
 //! [`Parser::enter`], so time is linear in the input and recursion is bounded.
+//!
+//! The functions on the recursive path keep their frames small (results go
+//! into out-parameters, big nodes are boxed, messages are formatted in cold
+//! helpers): unoptimized builds give every temporary its own stack slot, and
+//! the depth limit must hold in those too.
 
 use super::ast::*;
 use super::word::Ctx;
 use crate::dockerfile::span::Span;
 use serde::Serialize;
 
-/// Compound commands, substitutions, quotes and `${…}` nested deeper than this
-/// are an error, well before the native or wasm stack could run out.
-pub const MAX_DEPTH: usize = 100;
+/// Compound commands, substitutions, quotes, arrays and `${…}` nested deeper
+/// than this are an error, well before the native or wasm stack could run out.
+pub const MAX_DEPTH: usize = 128;
 
 /// A syntax error, worded like bash's, and where it is.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, thiserror::Error)]
@@ -25,11 +30,11 @@ pub struct ParseError {
     pub span: Span,
 }
 
-pub(super) type PResult<T> = Result<T, ParseError>;
+pub(super) type PResult<T> = Result<T, Box<ParseError>>;
 
 /// Parses a whole script. Spans are byte offsets into `src`.
 pub fn parse(src: &str) -> Result<Script, ParseError> {
-    Parser::new(src, None, 0).script()
+    Parser::new(src, None, 0).script().map_err(|e| *e)
 }
 
 /// A here-document whose operator has been read but whose body starts after
@@ -45,6 +50,7 @@ struct Pending {
 pub(super) struct Body {
     pub text: String,
     pub parts: Vec<Part>,
+    pub error: Option<ParseError>,
     pub body_span: Span,
     pub terminator: Option<Span>,
 }
@@ -64,13 +70,12 @@ pub(super) struct Parser<'a> {
     pending: Vec<Pending>,
     /// Bodies read so far, by key, in increasing key order.
     bodies: Vec<(usize, Body)>,
+    /// The last answer of `peek_reserved`, asked several times per command,
+    /// by (cursor, end).
+    reserved_memo: std::cell::Cell<(usize, usize, Option<&'static str>)>,
 }
 
 const CLOSERS: &[&str] = &["then", "else", "elif", "fi", "do", "done", "esac", "}"];
-
-fn is_blank(c: u8) -> bool {
-    c == b' ' || c == b'\t'
-}
 
 /// Bytes that end a reserved word (and an unquoted word).
 pub(super) fn is_meta(c: u8) -> bool {
@@ -100,6 +105,7 @@ impl<'a> Parser<'a> {
             depth,
             pending: Vec::new(),
             bodies: Vec::new(),
+            reserved_memo: std::cell::Cell::new((usize::MAX, 0, None)),
         }
     }
 
@@ -117,11 +123,13 @@ impl<'a> Parser<'a> {
         Span::new(self.abs(start), self.abs(end.max(start)))
     }
 
-    pub(super) fn err(&self, message: impl Into<String>, start: usize, end: usize) -> ParseError {
-        ParseError {
-            message: message.into(),
-            span: self.sp(start, end),
-        }
+    #[cold]
+    #[inline(never)]
+    pub(super) fn err(&self, message: String, start: usize, end: usize) -> Box<ParseError> {
+        Box::new(ParseError {
+            message,
+            span: self.sp(start, end.min(self.b.len())),
+        })
     }
 
     /// Skips line continuations (`\` newline) at `i`.
@@ -184,13 +192,14 @@ impl<'a> Parser<'a> {
         self.last = i;
     }
 
+    /// One more level of nesting, opened at `start`.
     pub(super) fn enter(&mut self, start: usize) -> PResult<()> {
         self.depth += 1;
         if self.depth > MAX_DEPTH {
             return Err(self.err(
                 format!("nesting too deep (more than {MAX_DEPTH} levels)"),
                 start,
-                self.pos.max(start + 1).min(self.end.max(start)),
+                start + 1,
             ));
         }
         Ok(())
@@ -238,6 +247,16 @@ impl<'a> Parser<'a> {
 
     /// The reserved word at the cursor, if the next word is exactly one.
     pub(super) fn peek_reserved(&self) -> Option<&'static str> {
+        let (pos, end, word) = self.reserved_memo.get();
+        if (pos, end) == (self.pos, self.end) {
+            return word;
+        }
+        let word = self.scan_reserved();
+        self.reserved_memo.set((self.pos, self.end, word));
+        word
+    }
+
+    fn scan_reserved(&self) -> Option<&'static str> {
         const RESERVED: &[&str] = &[
             "if", "then", "else", "elif", "fi", "do", "done", "case", "esac", "while", "until",
             "for", "select", "in", "function", "{", "}", "!", "[[", "]]",
@@ -262,28 +281,6 @@ impl<'a> Parser<'a> {
 
     fn at_reserved(&self, word: &str) -> bool {
         self.peek_reserved() == Some(word)
-    }
-
-    /// The token at the cursor, for error messages: (text, start, end).
-    fn token(&mut self) -> (String, usize, usize) {
-        let start = {
-            self.skip_cont();
-            self.pos
-        };
-        if let Some(op) = self.peek_op() {
-            let text = if op == "\n" { "newline" } else { op };
-            let mut end = start;
-            for _ in 0..op.len() {
-                end = (self.cont_at(end) + 1).min(self.end);
-            }
-            return (text.to_owned(), start, end);
-        }
-        let mut i = start;
-        while i < self.end && !is_meta(self.b[i]) {
-            i += 1;
-        }
-        let text = self.src.get(start..i).unwrap_or("").to_owned();
-        (text, start, i)
     }
 
     /// An operator at the cursor.
@@ -319,12 +316,33 @@ impl<'a> Parser<'a> {
         })
     }
 
+    // ---- errors ----
+
     /// "near unexpected token", or "unexpected end of file" at the end.
-    pub(super) fn unexpected(&mut self) -> ParseError {
-        if self.peek().is_none() {
-            return self.err("syntax error: unexpected end of file", self.end, self.end);
+    #[cold]
+    #[inline(never)]
+    pub(super) fn unexpected(&mut self) -> Box<ParseError> {
+        self.skip_cont();
+        let start = self.pos;
+        if start >= self.end {
+            return self.err("syntax error: unexpected end of file".into(), start, start);
         }
-        let (text, start, end) = self.token();
+        let (text, end) = match self.peek_op() {
+            Some(op) => {
+                let mut end = start;
+                for _ in 0..op.len() {
+                    end = (self.cont_at(end) + 1).min(self.end);
+                }
+                (if op == "\n" { "newline" } else { op }.to_owned(), end)
+            }
+            None => {
+                let mut i = start;
+                while i < self.end && !is_meta(self.b[i]) {
+                    i += 1;
+                }
+                (self.src.get(start..i).unwrap_or("").to_owned(), i)
+            }
+        };
         self.err(
             format!("syntax error near unexpected token `{text}'"),
             start,
@@ -332,18 +350,28 @@ impl<'a> Parser<'a> {
         )
     }
 
-    /// An error for a construct that is not closed: at the end of the input it
-    /// points at the opener, otherwise at the token found instead.
-    pub(super) fn unclosed(&mut self, what: &str, opener: (usize, usize)) -> ParseError {
+    /// A construct not closed: at the end of the input the error points at
+    /// the opener (`at`), otherwise at the token found instead.
+    #[cold]
+    #[inline(never)]
+    pub(super) fn unclosed(&mut self, what: &str, at: (usize, usize)) -> Box<ParseError> {
         if self.peek().is_none() {
-            self.err(
-                format!("unexpected end of file: {what}"),
-                opener.0,
-                opener.1,
-            )
+            self.err(format!("unexpected end of file: {what}"), at.0, at.1)
         } else {
             self.unexpected()
         }
+    }
+
+    #[cold]
+    #[inline(never)]
+    fn unclosed_kw(&mut self, kw: &str, opener: &str, at: (usize, usize)) -> Box<ParseError> {
+        self.unclosed(&format!("expected `{kw}' to close `{opener}'"), at)
+    }
+
+    #[cold]
+    #[inline(never)]
+    pub(super) fn unterminated(&mut self, what: &str, at: (usize, usize)) -> Box<ParseError> {
+        self.unclosed(&format!("unterminated {what}"), at)
     }
 
     fn expect_reserved(&mut self, kw: &str, opener: &str, at: (usize, usize)) -> PResult<()> {
@@ -351,26 +379,26 @@ impl<'a> Parser<'a> {
             self.bump_n(kw.len());
             Ok(())
         } else {
-            Err(self.unclosed(&format!("expected `{kw}' to close `{opener}'"), at))
+            Err(self.unclosed_kw(kw, opener, at))
         }
     }
 
     /// Compound lists may not be empty.
     fn nonempty(
         &mut self,
-        list: List,
+        list: &List,
         close: &str,
         opener: &str,
         at: (usize, usize),
-    ) -> PResult<List> {
+    ) -> PResult<()> {
         if list.items.is_empty() {
-            Err(self.unclosed(&format!("expected `{close}' to close `{opener}'"), at))
+            Err(self.unclosed_kw(close, opener, at))
         } else {
-            Ok(list)
+            Ok(())
         }
     }
 
-    // ---- grammar ----
+    // ---- lists and pipelines ----
 
     pub(super) fn script(&mut self) -> PResult<Script> {
         let body = self.list()?;
@@ -385,6 +413,8 @@ impl<'a> Parser<'a> {
             span: self.sp(0, self.end),
         };
         if !self.bodies.is_empty() {
+            // Bodies read inside a body come before it.
+            self.bodies.sort_by_key(|b| b.0);
             super::visit::fill_heredocs(&mut script, &mut self.bodies);
         }
         Ok(script)
@@ -413,26 +443,25 @@ impl<'a> Parser<'a> {
             }
             let and_or = self.and_or()?;
             self.blanks();
-            let mut item = ListItem {
-                span: and_or.span,
+            let span = and_or.span;
+            items.push(ListItem {
                 and_or,
                 background: false,
-            };
+                span,
+            });
             // `;` and `&` belong to the item; a newline ends it too.
-            let go_on = match self.peek_n() {
-                [b';', b';' | b'&', _] => false,
-                [c @ (b';' | b'&'), ..] => {
+            match self.peek_n() {
+                [b';', b';' | b'&'] => break,
+                [c @ (b';' | b'&'), _] => {
                     self.bump();
-                    item.background = c == b'&';
-                    item.span.end = self.abs(self.last);
-                    true
+                    let end = self.abs(self.last);
+                    if let Some(item) = items.last_mut() {
+                        item.background = c == b'&';
+                        item.span.end = end;
+                    }
                 }
-                [b'\n', ..] => true,
-                _ => false,
-            };
-            items.push(item);
-            if !go_on {
-                break;
+                [b'\n', _] => {}
+                _ => break,
             }
         }
         let span = match (items.first(), items.last()) {
@@ -468,73 +497,64 @@ impl<'a> Parser<'a> {
         let bang = self.at_reserved("!");
         if bang {
             self.bump();
-            self.blanks();
         }
-        let mut commands = vec![self.command()?];
+        let mut commands = Vec::with_capacity(1);
         let mut pipe_stderr = Vec::new();
         loop {
-            self.blanks();
-            match self.peek_n() {
-                [b'|', b'|'] => break,
-                [b'|', b'&'] => pipe_stderr.push(true),
-                [b'|', _] => pipe_stderr.push(false),
-                _ => break,
-            }
-            self.bump_n(if pipe_stderr.last() == Some(&true) {
-                2
-            } else {
-                1
-            });
-            self.linebreaks()?;
             commands.push(self.command()?);
+            self.blanks();
+            let stderr = match self.peek_n() {
+                [b'|', b'|'] => break,
+                [b'|', b'&'] => true,
+                [b'|', _] => false,
+                _ => break,
+            };
+            pipe_stderr.push(stderr);
+            self.bump_n(1 + usize::from(stderr));
+            self.linebreaks()?;
         }
-        let span = self.sp(start, self.last);
         Ok(Pipeline {
             bang,
             commands,
             pipe_stderr,
-            span,
+            span: self.sp(start, self.last),
         })
     }
+
+    // ---- commands ----
 
     fn command(&mut self) -> PResult<Command> {
         self.blanks();
-        let start = self.pos;
         if self.peek() == Some(b'(') {
-            let kind = match self.arith_command()? {
-                Some(expr) => Compound::Arith { expr },
-                None => self.subshell()?,
-            };
-            return Ok(Command::Compound(self.compound_tail(kind, start)?));
+            return self.paren();
         }
-        let kind = match self.peek_reserved() {
-            Some("{") => self.brace()?,
-            Some("if") => self.if_()?,
-            Some(kw @ ("while" | "until")) => self.while_(kw)?,
-            Some(kw @ ("for" | "select")) => self.for_(kw)?,
-            Some("case") => self.case()?,
-            Some("[[") => self.test()?,
-            Some("function") => return self.function_keyword().map(Command::Function),
-            Some(w) if CLOSERS.contains(&w) => return Err(self.unexpected()),
-            _ => return self.simple(),
-        };
-        Ok(Command::Compound(self.compound_tail(kind, start)?))
+        match self.peek_reserved() {
+            Some("{") => self.brace(),
+            Some("if") => self.if_(),
+            Some(kw @ ("while" | "until")) => self.while_(kw),
+            Some(kw @ ("for" | "select")) => self.for_(kw),
+            Some("case") => self.case(),
+            Some("[[") => self.test(),
+            Some("function") => self.function_keyword(),
+            Some(w) if CLOSERS.contains(&w) => Err(self.unexpected()),
+            _ => self.simple(),
+        }
     }
 
-    fn compound_tail(&mut self, kind: Compound, start: usize) -> PResult<CompoundCommand> {
+    /// The redirections after a compound command, and the command.
+    fn compound(&mut self, kind: Compound, start: usize) -> PResult<Command> {
         let mut redirects = Vec::new();
         loop {
             self.blanks();
-            match self.redirect()? {
-                Some(r) => redirects.push(r),
-                None => break,
+            if !self.redirect(&mut redirects)? {
+                break;
             }
         }
-        Ok(CompoundCommand {
+        Ok(Command::Compound(Box::new(CompoundCommand {
             kind,
             redirects,
             span: self.sp(start, self.last),
-        })
+        })))
     }
 
     fn simple(&mut self) -> PResult<Command> {
@@ -545,27 +565,35 @@ impl<'a> Parser<'a> {
             redirects: Vec::new(),
             span: Span::default(),
         };
+        // `declare`, `local`… take `name=(…)` arguments.
+        let mut declaration = false;
         loop {
             self.blanks();
-            if let Some(r) = self.redirect()? {
-                cmd.redirects.push(r);
+            if self.redirect(&mut cmd.redirects)?
+                || cmd.words.is_empty() && self.assignment(&mut cmd.assignments)?
+            {
                 continue;
             }
-            if cmd.words.is_empty() {
-                if let Some(a) = self.assignment()? {
-                    cmd.assignments.push(a);
-                    continue;
-                }
-            }
-            let Some(w) = self.word(Ctx::Word)? else {
+            let w = match declaration {
+                true => match self.declaration_array()? {
+                    Some(w) => Some(w),
+                    None => self.word(Ctx::Word)?,
+                },
+                false => self.word(Ctx::Word)?,
+            };
+            let Some(w) = w else {
                 break;
             };
             cmd.words.push(w);
+            if cmd.words.len() == 1 {
+                declaration = cmd.words[0].literal().is_some_and(|n| {
+                    matches!(&*n, "declare" | "typeset" | "local" | "export" | "readonly")
+                });
+            }
             if cmd.words.len() == 1 && cmd.assignments.is_empty() && cmd.redirects.is_empty() {
                 self.blanks();
                 if self.peek() == Some(b'(') && cmd.words[0].literal().is_some() {
-                    let name = cmd.words.remove(0);
-                    return self.function_posix(name, start).map(Command::Function);
+                    return self.function_posix(&cmd.words[0], start);
                 }
             }
         }
@@ -577,7 +605,7 @@ impl<'a> Parser<'a> {
     }
 
     /// At `(` after a function name: `()`, then the body.
-    fn function_posix(&mut self, name: Word, start: usize) -> PResult<FunctionDef> {
+    fn function_posix(&mut self, name: &Word, start: usize) -> PResult<Command> {
         self.bump();
         self.blanks();
         if self.peek() != Some(b')') {
@@ -591,7 +619,7 @@ impl<'a> Parser<'a> {
         self.function_body(name, false, start)
     }
 
-    fn function_keyword(&mut self) -> PResult<FunctionDef> {
+    fn function_keyword(&mut self) -> PResult<Command> {
         let start = self.pos;
         self.bump_n("function".len());
         self.blanks();
@@ -606,93 +634,69 @@ impl<'a> Parser<'a> {
         // `function f ()`, or `function f (subshell body)`.
         if self.peek() == Some(b'(') {
             let mut i = self.cont_at(self.pos + 1);
-            while self.byte(i).is_some_and(is_blank) {
+            while matches!(self.byte(i), Some(b' ' | b'\t')) {
                 i = self.cont_at(i + 1);
             }
             if self.byte(i) == Some(b')') {
-                self.bump();
-                self.blanks();
-                self.bump();
+                self.advance_to(i + 1);
             }
         }
         self.function_body(name, true, start)
     }
 
-    fn function_body(&mut self, name: Name, keyword: bool, start: usize) -> PResult<FunctionDef> {
+    fn function_body(&mut self, name: Name, keyword: bool, start: usize) -> PResult<Command> {
         self.linebreaks()?;
-        let is_compound = self.peek() == Some(b'(')
+        let compound = self.peek() == Some(b'(')
             || matches!(
                 self.peek_reserved(),
                 Some("{" | "if" | "while" | "until" | "for" | "select" | "case" | "[[")
             );
-        if !is_compound {
+        if !compound {
             return Err(self.unexpected());
         }
-        let body = match self.command()? {
-            Command::Compound(c) => c,
-            _ => return Err(self.err("function body is not a compound command", start, self.last)),
+        let Command::Compound(body) = self.command()? else {
+            return Err(self.unexpected());
         };
-        Ok(FunctionDef {
+        Ok(Command::Function(Box::new(FunctionDef {
             name,
             keyword,
-            body: Box::new(body),
+            body: *body,
             span: self.sp(start, self.last),
-        })
+        })))
     }
 
-    fn brace(&mut self) -> PResult<Compound> {
-        let at = (self.pos, self.pos + 1);
-        self.enter(at.0)?;
-        self.bump();
-        let body = self.list()?;
-        let body = self.nonempty(body, "}", "{", at)?;
-        self.expect_reserved("}", "{", at)?;
-        self.leave();
-        Ok(Compound::Brace { body })
-    }
-
-    fn subshell(&mut self) -> PResult<Compound> {
-        let at = (self.pos, self.pos + 1);
-        self.enter(at.0)?;
-        self.bump();
-        let body = self.list()?;
-        let body = self.nonempty(body, ")", "(", at)?;
-        if self.peek() != Some(b')') {
-            return Err(self.unclosed("expected `)' to close `('", at));
-        }
-        self.bump();
-        self.leave();
-        Ok(Compound::Subshell { body })
-    }
-
-    /// At `((`: the arithmetic command, or None (cursor unmoved) when it is
-    /// two nested subshells.
-    fn arith_command(&mut self) -> PResult<Option<ArithExpr>> {
-        let [_, second] = self.peek_n();
-        if second != b'(' {
-            return Ok(None);
-        }
+    /// At `(`: a subshell, or `((…))`.
+    fn paren(&mut self) -> PResult<Command> {
         let start = self.pos;
-        self.bump_n(2);
-        match self.arith_close(self.pos, (start, self.pos))? {
-            Some(close) => {
+        if self.peek_n::<2>()[1] == b'(' {
+            self.bump_n(2);
+            if let Some(close) = self.arith_close(self.pos, (start, self.pos))? {
                 let expr = self.arith_expr(self.pos, close);
                 self.pos = close;
                 self.bump_n(2);
-                Ok(Some(expr))
+                return self.compound(Compound::Arith { expr }, start);
             }
-            None => {
-                self.pos = start;
-                Ok(None)
-            }
+            // `( (…) …)`: a subshell inside a subshell.
+            self.pos = start;
         }
+        let at = (start, start + 1);
+        self.enter(start)?;
+        self.bump();
+        let body = self.list()?;
+        self.nonempty(&body, ")", "(", at)?;
+        if self.peek() != Some(b')') {
+            return Err(self.unclosed_kw(")", "(", at));
+        }
+        self.bump();
+        self.leave();
+        self.compound(Compound::Subshell { body }, start)
     }
 
     /// From just after `((` or `$((`: the offset of the `))` that closes the
     /// arithmetic, or None when a `)` at depth 0 is followed by something else,
     /// which makes it a subshell inside a subshell or substitution (bash's rule).
     pub(super) fn arith_close(
-        &self,
+        &mut self,
         from: usize,
         opener: (usize, usize),
     ) -> PResult<Option<usize>> {
@@ -721,12 +725,13 @@ impl<'a> Parser<'a> {
             }
             i += 1;
         }
-        let what = String::from_utf8_lossy(&self.b[opener.0..opener.1]).replace("\\\n", "");
-        Err(self.err(
-            format!("unexpected end of file: unterminated `{what}'"),
-            opener.0,
-            opener.1,
-        ))
+        let what = if self.b.get(opener.0) == Some(&b'$') {
+            "`$(('"
+        } else {
+            "`(('"
+        };
+        self.pos = self.end;
+        Err(self.unterminated(what, opener))
     }
 
     pub(super) fn arith_expr(&self, start: usize, end: usize) -> ArithExpr {
@@ -736,18 +741,31 @@ impl<'a> Parser<'a> {
         }
     }
 
-    fn if_(&mut self) -> PResult<Compound> {
-        let at = (self.pos, self.pos + 2);
-        self.enter(at.0)?;
+    fn brace(&mut self) -> PResult<Command> {
+        let start = self.pos;
+        let at = (start, start + 1);
+        self.enter(start)?;
+        self.bump();
+        let body = self.list()?;
+        self.nonempty(&body, "}", "{", at)?;
+        self.expect_reserved("}", "{", at)?;
+        self.leave();
+        self.compound(Compound::Brace { body }, start)
+    }
+
+    fn if_(&mut self) -> PResult<Command> {
+        let start = self.pos;
+        let at = (start, start + 2);
+        self.enter(start)?;
         self.bump_n(2);
         let mut branches = Vec::new();
         let mut else_ = None;
         loop {
             let cond = self.list()?;
-            let cond = self.nonempty(cond, "fi", "if", at)?;
+            self.nonempty(&cond, "fi", "if", at)?;
             self.expect_reserved("then", "if", at)?;
             let body = self.list()?;
-            let body = self.nonempty(body, "fi", "if", at)?;
+            self.nonempty(&body, "fi", "if", at)?;
             branches.push((cond, body));
             if self.at_reserved("elif") {
                 self.bump_n(4);
@@ -756,72 +774,59 @@ impl<'a> Parser<'a> {
             if self.at_reserved("else") {
                 self.bump_n(4);
                 let e = self.list()?;
-                else_ = Some(self.nonempty(e, "fi", "if", at)?);
+                self.nonempty(&e, "fi", "if", at)?;
+                else_ = Some(e);
             }
             self.expect_reserved("fi", "if", at)?;
             break;
         }
         self.leave();
-        Ok(Compound::If { branches, else_ })
+        self.compound(Compound::If { branches, else_ }, start)
     }
 
-    fn while_(&mut self, kw: &str) -> PResult<Compound> {
-        let at = (self.pos, self.pos + kw.len());
-        self.enter(at.0)?;
+    fn while_(&mut self, kw: &'static str) -> PResult<Command> {
+        let start = self.pos;
+        let at = (start, start + kw.len());
+        self.enter(start)?;
         self.bump_n(kw.len());
         let cond = self.list()?;
-        let cond = self.nonempty(cond, "done", kw, at)?;
+        self.nonempty(&cond, "done", kw, at)?;
         let body = self.do_group(kw, at)?;
         self.leave();
-        Ok(Compound::While {
-            until: kw == "until",
-            cond,
-            body,
-        })
+        let until = kw == "until";
+        self.compound(Compound::While { until, cond, body }, start)
     }
 
     fn do_group(&mut self, kw: &str, at: (usize, usize)) -> PResult<List> {
+        self.linebreaks()?;
         self.expect_reserved("do", kw, at)?;
         let body = self.list()?;
-        let body = self.nonempty(body, "done", kw, at)?;
+        self.nonempty(&body, "done", kw, at)?;
         self.expect_reserved("done", kw, at)?;
         Ok(body)
     }
 
-    fn for_(&mut self, kw: &str) -> PResult<Compound> {
-        let at = (self.pos, self.pos + kw.len());
-        self.enter(at.0)?;
+    /// A `;` that is not `;;`, `;&` or `;;&`.
+    fn semicolon(&mut self) -> bool {
+        let one = matches!(self.peek_n(), [b';', c] if c != b';' && c != b'&');
+        if one {
+            self.bump();
+        }
+        one
+    }
+
+    fn for_(&mut self, kw: &'static str) -> PResult<Command> {
+        let start = self.pos;
+        let at = (start, start + kw.len());
+        self.enter(start)?;
         self.bump_n(kw.len());
         self.blanks();
         if kw == "for" && self.peek_n() == [b'(', b'('] {
-            let c = self.arith_for(at)?;
+            let kind = self.arith_for(at)?;
             self.leave();
-            return Ok(c);
+            return self.compound(kind, start);
         }
-        let var = match self.word(Ctx::Word)? {
-            Some(w) => match w.literal() {
-                Some(name)
-                    if name.bytes().next().is_some_and(is_name_start)
-                        && name.bytes().all(is_name_char) =>
-                {
-                    Name {
-                        value: name.into_owned(),
-                        span: w.span,
-                    }
-                }
-                _ => {
-                    let span = w.span;
-                    return Err(ParseError {
-                        message: format!(
-                            "`{}': not a valid identifier",
-                            w.literal().unwrap_or_default()
-                        ),
-                        span,
-                    });
-                }
-            },
-            None => return Err(self.unexpected()),
-        };
+        let var = self.loop_var()?;
         self.linebreaks()?;
         let words = if self.at_reserved("in") {
             self.bump_n(2);
@@ -833,27 +838,46 @@ impl<'a> Parser<'a> {
                     None => break,
                 }
             }
-            match self.peek_n() {
-                [b';', b';' | b'&'] => return Err(self.unexpected()),
-                [b';', _] => self.bump(),
-                [b'\n', _] => {}
-                _ => return Err(self.unclosed(&format!("expected `do' to close `{kw}'"), at)),
+            if !self.semicolon() && self.peek() != Some(b'\n') {
+                return Err(self.unclosed_kw("do", kw, at));
             }
             Some(words)
         } else {
-            if matches!(self.peek_n(), [b';', c] if c != b';' && c != b'&') {
-                self.bump();
-            }
+            self.semicolon();
             None
         };
-        self.linebreaks()?;
         let body = self.do_group(kw, at)?;
         self.leave();
-        Ok(if kw == "for" {
+        let kind = if kw == "for" {
             Compound::For { var, words, body }
         } else {
             Compound::Select { var, words, body }
-        })
+        };
+        self.compound(kind, start)
+    }
+
+    fn loop_var(&mut self) -> PResult<Name> {
+        let Some(w) = self.word(Ctx::Word)? else {
+            return Err(self.unexpected());
+        };
+        match w.literal() {
+            Some(name)
+                if name.bytes().next().is_some_and(is_name_start)
+                    && name.bytes().all(is_name_char) =>
+            {
+                Ok(Name {
+                    value: name.into_owned(),
+                    span: w.span,
+                })
+            }
+            _ => Err(Box::new(ParseError {
+                message: format!(
+                    "`{}': not a valid identifier",
+                    w.literal().unwrap_or_default()
+                ),
+                span: w.span,
+            })),
+        }
     }
 
     fn arith_for(&mut self, at: (usize, usize)) -> PResult<Compound> {
@@ -861,7 +885,7 @@ impl<'a> Parser<'a> {
         self.bump_n(2);
         let from = self.pos;
         let Some(close) = self.arith_close(from, (open, from))? else {
-            return Err(self.err("syntax error: arithmetic expression required", open, from));
+            return Err(self.err("syntax error: `((' without `))'".into(), open, from));
         };
         let mut cuts = Vec::new();
         let mut depth = 0usize;
@@ -874,7 +898,11 @@ impl<'a> Parser<'a> {
             }
         }
         let [c1, c2] = cuts[..] else {
-            return Err(self.err("syntax error: `((…;…;…))' expected", open, close + 2));
+            return Err(self.err(
+                "syntax error: expected `((init; condition; step))'".into(),
+                open,
+                close + 2,
+            ));
         };
         let (init, cond, step) = (
             self.arith_expr(from, c1),
@@ -884,10 +912,7 @@ impl<'a> Parser<'a> {
         self.pos = close;
         self.bump_n(2);
         self.blanks();
-        if matches!(self.peek_n(), [b';', c] if c != b';' && c != b'&') {
-            self.bump();
-        }
-        self.linebreaks()?;
+        self.semicolon();
         let body = self.do_group("for", at)?;
         Ok(Compound::ArithFor {
             init,
@@ -897,19 +922,17 @@ impl<'a> Parser<'a> {
         })
     }
 
-    fn case(&mut self) -> PResult<Compound> {
-        let at = (self.pos, self.pos + 4);
-        self.enter(at.0)?;
+    fn case(&mut self) -> PResult<Command> {
+        let start = self.pos;
+        let at = (start, start + 4);
+        self.enter(start)?;
         self.bump_n(4);
         self.blanks();
         let Some(word) = self.word(Ctx::Word)? else {
             return Err(self.unexpected());
         };
         self.linebreaks()?;
-        if !self.at_reserved("in") {
-            return Err(self.unclosed("expected `in' after `case'", at));
-        }
-        self.bump_n(2);
+        self.expect_reserved("in", "case", at)?;
         let mut arms = Vec::new();
         loop {
             self.linebreaks()?;
@@ -918,63 +941,69 @@ impl<'a> Parser<'a> {
                 break;
             }
             if self.peek().is_none() {
-                return Err(self.unclosed("expected `esac' to close `case'", at));
+                return Err(self.unclosed_kw("esac", "case", at));
             }
-            let start = self.pos;
-            if self.peek() == Some(b'(') {
-                self.bump();
-            }
-            let mut patterns = Vec::new();
-            loop {
-                self.blanks();
-                match self.word(Ctx::Pattern)? {
-                    Some(w) => patterns.push(w),
-                    None => return Err(self.unexpected()),
-                }
-                self.blanks();
-                match self.peek_n() {
-                    [b'|', c] if c != b'|' => self.bump(),
-                    [b')', _] => {
-                        self.bump();
-                        break;
-                    }
-                    _ => return Err(self.unexpected()),
-                }
-            }
-            let body = self.list()?;
-            let terminator = match self.peek_n() {
-                [b';', b';', b'&'] => Some((CaseTerminator::Continue, 3)),
-                [b';', b';', _] => Some((CaseTerminator::Break, 2)),
-                [b';', b'&', _] => Some((CaseTerminator::FallThrough, 2)),
-                _ => None,
-            };
-            if let Some((_, n)) = terminator {
-                self.bump_n(n);
-            }
-            arms.push(CaseArm {
-                patterns,
-                body,
-                terminator: terminator.map(|t| t.0),
-                span: self.sp(start, self.last),
-            });
-            if terminator.is_none() {
+            if !self.case_arm(&mut arms)? {
                 self.expect_reserved("esac", "case", at)?;
                 break;
             }
         }
         self.leave();
-        Ok(Compound::Case { word, arms })
+        self.compound(Compound::Case { word, arms }, start)
     }
 
-    fn test(&mut self) -> PResult<Compound> {
-        let at = (self.pos, self.pos + 2);
-        self.enter(at.0)?;
+    /// One arm; false when it has no terminator, so `esac` must follow.
+    fn case_arm(&mut self, arms: &mut Vec<CaseArm>) -> PResult<bool> {
+        let start = self.pos;
+        if self.peek() == Some(b'(') {
+            self.bump();
+        }
+        let mut patterns = Vec::new();
+        loop {
+            self.blanks();
+            match self.word(Ctx::Pattern)? {
+                Some(w) => patterns.push(w),
+                None => return Err(self.unexpected()),
+            }
+            self.blanks();
+            match self.peek_n() {
+                [b'|', c] if c != b'|' => self.bump(),
+                [b')', _] => {
+                    self.bump();
+                    break;
+                }
+                _ => return Err(self.unexpected()),
+            }
+        }
+        let body = self.list()?;
+        let terminator = match self.peek_n() {
+            [b';', b';', b'&'] => Some((CaseTerminator::Continue, 3)),
+            [b';', b';', _] => Some((CaseTerminator::Break, 2)),
+            [b';', b'&', _] => Some((CaseTerminator::FallThrough, 2)),
+            _ => None,
+        };
+        if let Some((_, n)) = terminator {
+            self.bump_n(n);
+        }
+        arms.push(CaseArm {
+            patterns,
+            body,
+            terminator: terminator.map(|t| t.0),
+            span: self.sp(start, self.last),
+        });
+        Ok(terminator.is_some())
+    }
+
+    fn test(&mut self) -> PResult<Command> {
+        let start = self.pos;
+        let at = (start, start + 2);
+        self.enter(start)?;
         self.bump_n(2);
         let mut words: Vec<Word> = Vec::new();
         loop {
             self.blanks();
             match self.peek() {
-                None => return Err(self.unclosed("expected `]]' to close `[['", at)),
+                None => return Err(self.unclosed_kw("]]", "[[", at)),
                 Some(b'\n') => {
                     self.newline()?;
                     continue;
@@ -988,96 +1017,68 @@ impl<'a> Parser<'a> {
                 self.bump_n(2);
                 break;
             }
-            let op = match self.peek_n() {
-                [b'&', b'&'] | [b'|', b'|'] => 2,
-                [b'(' | b')' | b'<' | b'>', _] => 1,
-                [b';' | b'&' | b'|', _] => return Err(self.unexpected()),
-                _ => 0,
-            };
-            if op > 0 {
-                self.skip_cont();
-                let start = self.pos;
-                self.bump_n(op);
-                let text = self
-                    .src
-                    .get(start..self.last)
-                    .unwrap_or("")
-                    .replace("\\\n", "");
-                let span = self.sp(start, self.last);
-                words.push(Word {
-                    parts: vec![Part {
-                        kind: PartKind::Literal(text),
-                        span,
-                    }],
-                    span,
-                });
-                continue;
-            }
+            // A regex may start with `(`, which is an operator elsewhere.
             let regex = words
                 .last()
-                .is_some_and(|w| w.literal().is_some_and(|l| l == "=~"));
-            match self.word(if regex { Ctx::Regex } else { Ctx::Test })? {
-                Some(w) => words.push(w),
-                None => return Err(self.unexpected()),
+                .and_then(Word::literal)
+                .is_some_and(|l| l == "=~");
+            if regex || !self.test_operator(&mut words)? {
+                match self.word(if regex { Ctx::Regex } else { Ctx::Test })? {
+                    Some(w) => words.push(w),
+                    None => return Err(self.unexpected()),
+                }
             }
         }
         self.leave();
-        Ok(Compound::Test { words })
+        self.compound(Compound::Test { words }, start)
+    }
+
+    /// `&&`, `||`, `(`, `)`, `<` and `>` inside `[[ ]]` are words of their own.
+    fn test_operator(&mut self, words: &mut Vec<Word>) -> PResult<bool> {
+        let len = match self.peek_n() {
+            [b'&', b'&'] | [b'|', b'|'] => 2,
+            [b'(' | b')' | b'<' | b'>', _] => 1,
+            [b';' | b'&' | b'|', _] => return Err(self.unexpected()),
+            _ => return Ok(false),
+        };
+        self.skip_cont();
+        let start = self.pos;
+        self.bump_n(len);
+        let text = self
+            .src
+            .get(start..self.last)
+            .unwrap_or("")
+            .replace("\\\n", "");
+        let span = self.sp(start, self.last);
+        words.push(Word {
+            parts: vec![Part {
+                kind: PartKind::Literal(text),
+                span,
+            }],
+            span,
+        });
+        Ok(true)
     }
 
     // ---- redirections and here-documents ----
 
-    /// A redirection at the cursor: `[n|{var}]op target`.
-    pub(super) fn redirect(&mut self) -> PResult<Option<Redirect>> {
+    /// A redirection at the cursor (`[n|{var}]op target`) into `out`.
+    pub(super) fn redirect(&mut self, out: &mut Vec<Redirect>) -> PResult<bool> {
         self.skip_cont();
         let start = self.pos;
-        // An fd prefix counts only when an operator follows it directly.
-        let mut i = start;
-        let mut fd = None;
-        match self.byte(i) {
-            Some(c) if c.is_ascii_digit() => {
-                let mut n: Option<u32> = Some(0);
-                while let Some(c) = self.byte(i).filter(u8::is_ascii_digit) {
-                    n = n.and_then(|n| n.checked_mul(10)?.checked_add(u32::from(c - b'0')));
-                    i = self.cont_at(i + 1);
-                }
-                if matches!(self.byte(i), Some(b'<' | b'>')) {
-                    fd = n.map(RedirFd::Number);
-                }
-            }
-            Some(b'{') => {
-                i = self.cont_at(i + 1);
-                let name_start = i;
-                while self.byte(i).is_some_and(is_name_char) {
-                    i = self.cont_at(i + 1);
-                }
-                if i > name_start
-                    && self.byte(i) == Some(b'}')
-                    && matches!(self.byte(self.cont_at(i + 1)), Some(b'<' | b'>'))
-                {
-                    let name = self.src[name_start..i].replace("\\\n", "");
-                    fd = Some(RedirFd::Var(name));
-                    i = self.cont_at(i + 1);
-                }
-            }
-            _ => {}
-        }
-        if fd.is_none() {
-            i = start;
-        }
-        let saved = self.pos;
+        let (fd, i) = self.redirect_fd();
         self.pos = i;
         let op = match self.peek_op() {
             Some(op @ ("<<<" | "<<-" | "<<" | "<>" | "<&" | "<" | ">>" | ">|" | ">&" | ">")) => op,
             Some(op @ ("&>" | "&>>")) if fd.is_none() => op,
             _ => {
-                self.pos = saved;
-                return Ok(None);
+                self.pos = start;
+                return Ok(false);
             }
         };
         self.bump_n(op.len());
         self.blanks();
-        let op_kind = match op {
+        let kind = match op {
             "<" => RedirOp::In,
             ">" => RedirOp::Out,
             ">>" => RedirOp::Append,
@@ -1095,34 +1096,72 @@ impl<'a> Parser<'a> {
         let Some(word) = self.word(Ctx::Word)? else {
             return Err(self.unexpected());
         };
-        let target = if op_kind == RedirOp::HereDoc {
+        let target = if kind == RedirOp::HereDoc {
             let raw = self.src.get(word_start..self.last).unwrap_or("");
             let (delimiter, quoted) = heredoc_delimiter(raw);
-            let key = self.abs(start);
+            let strip_tabs = op == "<<-";
             self.pending.push(Pending {
-                key,
+                key: self.abs(start),
                 delimiter: delimiter.clone(),
                 quoted,
-                strip_tabs: op == "<<-",
+                strip_tabs,
             });
-            RedirTarget::HereDoc(HereDoc {
+            RedirTarget::HereDoc(Box::new(HereDoc {
                 delimiter,
                 quoted,
-                strip_tabs: op == "<<-",
+                strip_tabs,
                 text: String::new(),
                 parts: Vec::new(),
+                error: None,
                 body_span: Span::default(),
                 terminator: None,
-            })
+            }))
         } else {
             RedirTarget::Word(word)
         };
-        Ok(Some(Redirect {
+        out.push(Redirect {
             fd,
-            op: op_kind,
+            op: kind,
             target,
             span: self.sp(start, self.last),
-        }))
+        });
+        Ok(true)
+    }
+
+    /// An fd prefix (`2`, `{var}`) directly followed by `<` or `>`, and where
+    /// the operator starts; no prefix: the cursor.
+    fn redirect_fd(&self) -> (Option<RedirFd>, usize) {
+        let mut i = self.pos;
+        let fd = match self.byte(i) {
+            Some(c) if c.is_ascii_digit() => {
+                let mut n: Option<u32> = Some(0);
+                while let Some(c) = self.byte(i).filter(u8::is_ascii_digit) {
+                    n = n.and_then(|n| n.checked_mul(10)?.checked_add(u32::from(c - b'0')));
+                    i = self.cont_at(i + 1);
+                }
+                n.map(RedirFd::Number)
+            }
+            Some(b'{') => {
+                i = self.cont_at(i + 1);
+                let name_start = i;
+                while self.byte(i).is_some_and(is_name_char) {
+                    i = self.cont_at(i + 1);
+                }
+                let name = self
+                    .src
+                    .get(name_start..i)
+                    .unwrap_or("")
+                    .replace("\\\n", "");
+                let ok = !name.is_empty() && self.byte(i) == Some(b'}');
+                i = self.cont_at(i + 1);
+                ok.then_some(RedirFd::Var(name))
+            }
+            _ => None,
+        };
+        match fd {
+            Some(fd) if matches!(self.byte(i), Some(b'<' | b'>')) => (Some(fd), i),
+            _ => (None, self.pos),
+        }
     }
 
     /// Reads the bodies of the pending here-documents, which start at the cursor
@@ -1163,15 +1202,25 @@ impl<'a> Parser<'a> {
                 joined = !h.quoted && backslashes % 2 == 1 && line_end < self.end;
                 i = next;
             };
-            let parts = if h.quoted {
-                Vec::new()
+            let read = self.bodies.len();
+            let (parts, error) = if h.quoted {
+                (Vec::new(), None)
             } else {
-                self.heredoc_parts(body_start, body_end, h.strip_tabs)?
+                match self.heredoc_parts(body_start, body_end, h.strip_tabs) {
+                    Ok(parts) => (parts, None),
+                    Err(e) => {
+                        // Forget what the failed parse left behind.
+                        self.bodies.truncate(read);
+                        self.pending.clear();
+                        (Vec::new(), Some(*e))
+                    }
+                }
             };
             self.last = self.pos;
             let body = Body {
                 text,
                 parts,
+                error,
                 body_span: self.sp(body_start, body_end),
                 terminator,
             };
@@ -1181,13 +1230,14 @@ impl<'a> Parser<'a> {
     }
 
     fn heredoc_parts(&mut self, start: usize, end: usize, strip_tabs: bool) -> PResult<Vec<Part>> {
-        let (pos, limit) = (self.pos, self.end);
+        let (pos, limit, depth) = (self.pos, self.end, self.depth);
         self.pos = start;
         self.end = end;
         let mut parts = Vec::new();
         let r = self.parts(Ctx::Heredoc { strip_tabs }, &mut parts);
         self.pos = pos;
         self.end = limit;
+        self.depth = depth;
         r.map(|()| parts)
     }
 }

@@ -172,6 +172,7 @@ fn parts<'a>(ps: &'a [Part], f: &mut impl FnMut(Node<'a>)) {
             PartKind::CommandSubst { script: s, .. } | PartKind::ProcessSubst { script: s, .. } => {
                 script(s, f)
             }
+            PartKind::Array(ws) => ws.iter().for_each(|w| word(w, f)),
             _ => {}
         }
     }
@@ -253,6 +254,7 @@ fn fill_redirects(rs: &mut [Redirect], b: &mut [(usize, Body)]) {
                     let body = &mut b[i].1;
                     h.text = std::mem::take(&mut body.text);
                     h.parts = std::mem::take(&mut body.parts);
+                    h.error = body.error.take();
                     h.body_span = body.body_span;
                     h.terminator = body.terminator;
                 }
@@ -281,6 +283,7 @@ fn fill_parts(ps: &mut [Part], b: &mut [(usize, Body)]) {
             PartKind::CommandSubst { script, .. } | PartKind::ProcessSubst { script, .. } => {
                 fill_list(&mut script.body, b)
             }
+            PartKind::Array(ws) => fill_words(ws.iter_mut(), b),
             _ => {}
         }
     }

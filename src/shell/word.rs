@@ -2,7 +2,7 @@
 //! arithmetic substitution, extglobs, assignments and here-document bodies.
 
 use super::ast::*;
-use super::parser::{PResult, Parser, is_meta, is_name_char, is_name_start};
+use super::parser::{PResult, ParseError, Parser, is_meta, is_name_char, is_name_start};
 
 /// Where a word is, which decides what ends it and what is special in it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -25,15 +25,37 @@ pub(super) enum Ctx {
     Heredoc { strip_tabs: bool },
 }
 
-/// Bytes that may end a run of literal text.
-fn is_special(ctx: Ctx, c: u8) -> bool {
-    matches!(c, b'\'' | b'"' | b'\\' | b'$' | b'`')
-        || match ctx {
-            Ctx::Heredoc { strip_tabs } => strip_tabs && c == b'\n',
-            Ctx::Param(_) => matches!(c, b'}' | b'/' | b':'),
-            Ctx::Index => matches!(c, b'[' | b']'),
-            _ => is_meta(c),
-        }
+/// Bytes that may end a run of literal text, one table per kind of context.
+const fn specials(extra: &[u8]) -> [bool; 256] {
+    let mut t = [false; 256];
+    let always = b"'\"\\$`";
+    let mut i = 0;
+    while i < always.len() {
+        t[always[i] as usize] = true;
+        i += 1;
+    }
+    let mut i = 0;
+    while i < extra.len() {
+        t[extra[i] as usize] = true;
+        i += 1;
+    }
+    t
+}
+
+static WORD_SPECIALS: [bool; 256] = specials(b" \t\n;&|()<>");
+static PARAM_SPECIALS: [bool; 256] = specials(b"}/:");
+static INDEX_SPECIALS: [bool; 256] = specials(b"[]");
+static HEREDOC_SPECIALS: [bool; 256] = specials(b"");
+static HEREDOC_TABS_SPECIALS: [bool; 256] = specials(b"\n");
+
+fn specials_for(ctx: Ctx) -> &'static [bool; 256] {
+    match ctx {
+        Ctx::Heredoc { strip_tabs: true } => &HEREDOC_TABS_SPECIALS,
+        Ctx::Heredoc { strip_tabs: false } => &HEREDOC_SPECIALS,
+        Ctx::Param(_) => &PARAM_SPECIALS,
+        Ctx::Index => &INDEX_SPECIALS,
+        _ => &WORD_SPECIALS,
+    }
 }
 
 /// Whether `c` ends the word; tracks nested parentheses or brackets in `depth`.
@@ -87,7 +109,10 @@ impl Parser<'_> {
         }
     }
 
-    fn eof_err(&self, what: &str, start: usize, end: usize) -> crate::shell::ParseError {
+    /// Unterminated quoting: bash reads to the end of the input looking for the close.
+    #[cold]
+    #[inline(never)]
+    fn eof_err(&self, what: &str, start: usize, end: usize) -> Box<ParseError> {
         self.err(
             format!("unexpected end of file: unterminated {what}"),
             start,
@@ -99,7 +124,8 @@ impl Parser<'_> {
     pub(super) fn word(&mut self, ctx: Ctx) -> PResult<Option<Word>> {
         self.skip_cont();
         let start = self.pos;
-        let mut parts = Vec::new();
+        // Most words have one part.
+        let mut parts = Vec::with_capacity(1);
         self.parts(ctx, &mut parts)?;
         Ok((!parts.is_empty()).then(|| Word {
             parts,
@@ -122,6 +148,7 @@ impl Parser<'_> {
         let mut depth = 0;
         let strip_tabs = ctx == Ctx::Heredoc { strip_tabs: true };
         let heredoc = matches!(ctx, Ctx::Heredoc { .. });
+        let special = specials_for(ctx);
         if strip_tabs {
             self.skip_tabs();
         }
@@ -130,25 +157,22 @@ impl Parser<'_> {
             let Some(c) = self.byte(self.pos) else { break };
             let i = self.pos;
             match c {
-                b'\'' | b'"' if !heredoc => {
+                b'\'' if !heredoc => {
                     self.flush(&mut lit, out);
-                    let p = if c == b'\'' {
-                        self.single_quoted()?
-                    } else {
-                        self.double_quoted(i)?
-                    };
-                    out.push(p);
+                    self.single_quoted(out)?;
+                }
+                b'"' if !heredoc => {
+                    self.flush(&mut lit, out);
+                    self.double_quoted(i, out)?;
                 }
                 b'\\' => self.escape(ctx, &mut lit, out),
                 b'$' if self.dollar_starts(false) => {
                     self.flush(&mut lit, out);
-                    let p = self.dollar(false)?;
-                    out.push(p);
+                    self.dollar(false, out)?;
                 }
                 b'`' => {
                     self.flush(&mut lit, out);
-                    let p = self.backtick(false)?;
-                    out.push(p);
+                    self.backtick(false, out)?;
                 }
                 b'(' if matches!(ctx, Ctx::Word | Ctx::Test | Ctx::Pattern | Ctx::ExtGlob)
                     && lit.end == i
@@ -157,13 +181,11 @@ impl Parser<'_> {
                     let op = lit.text.pop().unwrap_or('@');
                     lit.end -= 1;
                     self.flush(&mut lit, out);
-                    let p = self.extglob(op, i - 1)?;
-                    out.push(p);
+                    self.extglob(op, i - 1, out)?;
                 }
                 b'<' | b'>' if ctx == Ctx::Word && self.peek_at::<2>(i)[1] == b'(' => {
                     self.flush(&mut lit, out);
-                    let p = self.process_subst()?;
-                    out.push(p);
+                    self.process_subst(out)?;
                 }
                 _ if stops(ctx, c, &mut depth) => break,
                 b'\n' if strip_tabs => {
@@ -174,7 +196,7 @@ impl Parser<'_> {
                 _ => {
                     // Specials are ASCII, so the run ends on a character boundary.
                     let mut j = i + 1;
-                    while j < self.end && !is_special(ctx, self.b[j]) {
+                    while j < self.end && !special[usize::from(self.b[j])] {
                         j += 1;
                     }
                     lit.push(&self.src[i..j], i, j);
@@ -217,7 +239,7 @@ impl Parser<'_> {
         self.advance_to(end);
     }
 
-    fn single_quoted(&mut self) -> PResult<Part> {
+    fn single_quoted(&mut self, out: &mut Vec<Part>) -> PResult<()> {
         let start = self.pos;
         let Some(len) = self.b[start + 1..self.end].iter().position(|&c| c == b'\'') else {
             return Err(self.eof_err("'", start, start + 1));
@@ -225,14 +247,15 @@ impl Parser<'_> {
         let close = start + 1 + len;
         let text = self.src[start + 1..close].to_owned();
         self.advance_to(close + 1);
-        Ok(part(
+        out.push(part(
             PartKind::SingleQuoted(text),
             self.sp(start, close + 1),
-        ))
+        ));
+        Ok(())
     }
 
     /// At `"`; `start` is the `$` of `$"…"` or the quote itself.
-    fn double_quoted(&mut self, start: usize) -> PResult<Part> {
+    fn double_quoted(&mut self, start: usize, out: &mut Vec<Part>) -> PResult<()> {
         let locale = start != self.pos;
         self.enter(start)?;
         self.bump();
@@ -262,13 +285,11 @@ impl Parser<'_> {
                 },
                 b'$' if self.dollar_starts(true) => {
                     self.flush(&mut lit, &mut parts);
-                    let p = self.dollar(true)?;
-                    parts.push(p);
+                    self.dollar(true, &mut parts)?;
                 }
                 b'`' => {
                     self.flush(&mut lit, &mut parts);
-                    let p = self.backtick(true)?;
-                    parts.push(p);
+                    self.backtick(true, &mut parts)?;
                 }
                 _ => {
                     let mut j = i + 1;
@@ -281,10 +302,11 @@ impl Parser<'_> {
             }
         }
         self.leave();
-        Ok(part(
+        out.push(part(
             PartKind::DoubleQuoted { parts, locale },
             self.sp(start, self.last),
-        ))
+        ));
+        Ok(())
     }
 
     /// At `$`: whether an expansion starts here (otherwise `$` is literal).
@@ -296,11 +318,11 @@ impl Parser<'_> {
         }
     }
 
-    fn dollar(&mut self, dquoted: bool) -> PResult<Part> {
+    fn dollar(&mut self, dquoted: bool, out: &mut Vec<Part>) -> PResult<()> {
         let start = self.pos;
         self.bump();
         let [n, n2] = self.peek_n();
-        match n {
+        let kind = match n {
             b'(' => {
                 self.bump();
                 if n2 == b'(' {
@@ -311,21 +333,19 @@ impl Parser<'_> {
                         let expr = self.arith_expr(from, close);
                         self.pos = close;
                         self.bump_n(2);
-                        return Ok(part(PartKind::Arith(expr), self.sp(start, self.last)));
+                        out.push(part(PartKind::Arith(expr), self.sp(start, self.last)));
+                        return Ok(());
                     }
                     // `$( (…) …)`: a subshell inside a command substitution.
                     self.pos = second;
                 }
-                let script = self.subst_body(start, "$(")?;
-                Ok(part(
-                    PartKind::CommandSubst {
-                        script,
-                        backtick: false,
-                    },
-                    self.sp(start, self.last),
-                ))
+                let script = self.subst_body(start, "`$('")?;
+                PartKind::CommandSubst {
+                    script,
+                    backtick: false,
+                }
             }
-            b'{' => self.param_braced(start),
+            b'{' => return self.param_braced(start, out),
             b'[' => {
                 self.bump();
                 let from = self.pos;
@@ -343,30 +363,31 @@ impl Parser<'_> {
                 }
                 let expr = self.arith_expr(from, i);
                 self.advance_to(i + 1);
-                Ok(part(PartKind::Arith(expr), self.sp(start, i + 1)))
+                PartKind::Arith(expr)
             }
-            b'\'' if !dquoted => self.ansi_c(start),
-            b'"' if !dquoted => self.double_quoted(start),
-            _ => {
-                let mut name = String::new();
-                if is_name_start(n) {
-                    while let Some(c) = self.peek().filter(|&c| is_name_char(c)) {
-                        name.push(char::from(c));
-                        self.bump();
-                    }
-                } else {
-                    name.push(char::from(n));
-                    self.bump();
-                }
-                Ok(param_part(
-                    ParamExpansion {
-                        name,
-                        ..empty_param(false)
-                    },
-                    self.sp(start, self.last),
-                ))
+            b'\'' if !dquoted => return self.ansi_c(start, out),
+            b'"' if !dquoted => return self.double_quoted(start, out),
+            _ => return self.param_simple(start, n, out),
+        };
+        out.push(part(kind, self.sp(start, self.last)));
+        Ok(())
+    }
+
+    /// After `$`: `$name`, `$1`, `$@`…
+    fn param_simple(&mut self, start: usize, first: u8, out: &mut Vec<Part>) -> PResult<()> {
+        let mut pe = Box::new(empty_param(false));
+        if is_name_start(first) {
+            while let Some(c) = self.peek().filter(|&c| is_name_char(c)) {
+                pe.name.push(char::from(c));
+                self.bump();
             }
+        } else {
+            pe.name.push(char::from(first));
+            self.bump();
         }
+        pe.span = self.sp(start, self.last);
+        out.push(part(PartKind::Param(pe), self.sp(start, self.last)));
+        Ok(())
     }
 
     /// After `$(`, `<(` or `>(`: the script up to the closing `)`.
@@ -376,8 +397,7 @@ impl Parser<'_> {
         let inner = self.pos;
         let body = self.list()?;
         if self.peek() != Some(b')') {
-            let at = (start, inner);
-            return Err(self.unclosed(&format!("unterminated `{opener}'"), at));
+            return Err(self.unterminated(opener, (start, inner)));
         }
         let inner_end = self.pos;
         self.bump();
@@ -388,39 +408,41 @@ impl Parser<'_> {
         }))
     }
 
-    fn process_subst(&mut self) -> PResult<Part> {
+    fn process_subst(&mut self, out: &mut Vec<Part>) -> PResult<()> {
         let start = self.pos;
         let write = self.b[start] == b'>';
         self.bump_n(2);
-        let script = self.subst_body(start, if write { ">(" } else { "<(" })?;
-        Ok(part(
+        let script = self.subst_body(start, if write { "`>('" } else { "`<('" })?;
+        out.push(part(
             PartKind::ProcessSubst { script, write },
             self.sp(start, self.last),
-        ))
+        ));
+        Ok(())
     }
 
     /// At `(` of an extglob whose operator is at `start`.
-    fn extglob(&mut self, op: char, start: usize) -> PResult<Part> {
+    fn extglob(&mut self, op: char, start: usize, out: &mut Vec<Part>) -> PResult<()> {
         self.enter(start)?;
         self.bump();
         let mut parts = Vec::new();
         self.parts(Ctx::ExtGlob, &mut parts)?;
         if self.peek() != Some(b')') {
-            return Err(self.unclosed(&format!("unterminated `{op}('"), (start, start + 2)));
+            return Err(self.unterminated("extended glob", (start, start + 2)));
         }
         self.bump();
         self.leave();
-        Ok(part(
+        out.push(part(
             PartKind::ExtGlob { op, parts },
             self.sp(start, self.last),
-        ))
+        ));
+        Ok(())
     }
 
     /// At the backtick. Inside, `\$`, `` \` `` and `\\` (and `\"` within
     /// double quotes) stand for the character; the body is unescaped into a new
     /// text and parsed on its own, with an offset map that puts every span back
     /// into the original text.
-    fn backtick(&mut self, dquoted: bool) -> PResult<Part> {
+    fn backtick(&mut self, dquoted: bool, out: &mut Vec<Part>) -> PResult<()> {
         let start = self.pos;
         let mut body = String::new();
         let mut map = Vec::new();
@@ -451,17 +473,18 @@ impl Parser<'_> {
         self.enter(start)?;
         let script = Parser::new(&body, Some(map), self.depth).script()?;
         self.leave();
-        Ok(part(
+        out.push(part(
             PartKind::CommandSubst {
                 script: Box::new(script),
                 backtick: true,
             },
             self.sp(start, self.last),
-        ))
+        ));
+        Ok(())
     }
 
     /// At `'` of `$'…'`.
-    fn ansi_c(&mut self, start: usize) -> PResult<Part> {
+    fn ansi_c(&mut self, start: usize, out: &mut Vec<Part>) -> PResult<()> {
         self.bump();
         let from = self.pos;
         let mut i = from;
@@ -473,14 +496,15 @@ impl Parser<'_> {
         }
         let value = decode_ansi_c(&self.src[from..i]);
         self.advance_to(i + 1);
-        Ok(part(PartKind::AnsiC(value), self.sp(start, i + 1)))
+        out.push(part(PartKind::AnsiC(value), self.sp(start, i + 1)));
+        Ok(())
     }
 
     /// At `{` of `${`.
-    fn param_braced(&mut self, start: usize) -> PResult<Part> {
+    fn param_braced(&mut self, start: usize, out: &mut Vec<Part>) -> PResult<()> {
         self.enter(start)?;
         self.bump();
-        let mut pe = empty_param(true);
+        let mut pe = Box::new(empty_param(true));
         let param_start = |c: u8| is_name_start(c) || c.is_ascii_digit() || b"@*#?-$!".contains(&c);
         match self.peek_n() {
             [b'#', c] if c != b'}' && param_start(c) => {
@@ -515,71 +539,12 @@ impl Parser<'_> {
         }
         if self.peek() == Some(b'[') && !pe.name.is_empty() {
             self.bump();
-            let index = self.word_or_empty(Ctx::Index)?;
-            pe.index = Some(index);
+            pe.index = Some(self.word_or_empty(Ctx::Index)?);
             if self.peek() == Some(b']') {
                 self.bump();
             }
         }
-        let [a, b] = self.peek_n();
-        let op = match (a, b) {
-            _ if pe.name.is_empty() => Some((ParamOp::Invalid, 0)),
-            (b'}', _) => None,
-            (b':', b'-') => Some((ParamOp::Default { colon: true }, 2)),
-            (b':', b'=') => Some((ParamOp::Assign { colon: true }, 2)),
-            (b':', b'?') => Some((ParamOp::Error { colon: true }, 2)),
-            (b':', b'+') => Some((ParamOp::Alternate { colon: true }, 2)),
-            (b':', _) => Some((ParamOp::Substring, 1)),
-            (b'-', _) => Some((ParamOp::Default { colon: false }, 1)),
-            (b'=', _) => Some((ParamOp::Assign { colon: false }, 1)),
-            (b'?', _) => Some((ParamOp::Error { colon: false }, 1)),
-            (b'+', _) => Some((ParamOp::Alternate { colon: false }, 1)),
-            (b'#', b'#') => Some((ParamOp::RemovePrefix { longest: true }, 2)),
-            (b'#', _) => Some((ParamOp::RemovePrefix { longest: false }, 1)),
-            (b'%', b'%') => Some((ParamOp::RemoveSuffix { longest: true }, 2)),
-            (b'%', _) => Some((ParamOp::RemoveSuffix { longest: false }, 1)),
-            (b'/', b'/') => Some((
-                ParamOp::Replace {
-                    all: true,
-                    anchor: None,
-                },
-                2,
-            )),
-            (b'/', c @ (b'#' | b'%')) => {
-                let anchor = Some(char::from(c));
-                Some((ParamOp::Replace { all: false, anchor }, 2))
-            }
-            (b'/', _) => Some((
-                ParamOp::Replace {
-                    all: false,
-                    anchor: None,
-                },
-                1,
-            )),
-            (b'^', b'^') => Some((ParamOp::Upper { all: true }, 2)),
-            (b'^', _) => Some((ParamOp::Upper { all: false }, 1)),
-            (b',', b',') => Some((ParamOp::Lower { all: true }, 2)),
-            (b',', _) => Some((ParamOp::Lower { all: false }, 1)),
-            (b'@' | b'*', b'}') if pe.indirect => Some((ParamOp::Names { at: a == b'@' }, 1)),
-            (b'@', c) if c.is_ascii_alphabetic() => Some((ParamOp::Transform(char::from(c)), 2)),
-            _ => Some((ParamOp::Invalid, 0)),
-        };
-        if let Some((op, len)) = op {
-            self.bump_n(len);
-            pe.op = Some(op);
-            match op {
-                ParamOp::Substring | ParamOp::Replace { .. } => {
-                    let stop = if op == ParamOp::Substring { b':' } else { b'/' };
-                    pe.operand = Some(self.word_or_empty(Ctx::Param(stop))?);
-                    if self.peek() == Some(stop) {
-                        self.bump();
-                        pe.operand2 = Some(self.word_or_empty(Ctx::Param(0))?);
-                    }
-                }
-                ParamOp::Names { .. } | ParamOp::Transform(_) => {}
-                _ => pe.operand = Some(self.word_or_empty(Ctx::Param(0))?),
-            }
-        }
+        self.param_op(&mut pe)?;
         // Whatever else bash accepts here, and rejects only when expanding it.
         if self.peek().is_some_and(|c| c != b'}') {
             pe.op = Some(ParamOp::Invalid);
@@ -590,74 +555,87 @@ impl Parser<'_> {
         }
         self.bump();
         self.leave();
-        Ok(param_part(pe, self.sp(start, self.last)))
+        pe.span = self.sp(start, self.last);
+        out.push(part(PartKind::Param(pe), self.sp(start, self.last)));
+        Ok(())
     }
 
-    /// `name=value`, `name+=value`, `name[i]=value`, `name=(…)` at the cursor,
-    /// or None (cursor unmoved) when the word there is not one.
-    pub(super) fn assignment(&mut self) -> PResult<Option<Assignment>> {
+    /// The operator after the name in `${…}`, and its operands.
+    fn param_op(&mut self, pe: &mut ParamExpansion) -> PResult<()> {
+        let [a, b] = self.peek_n();
+        let (op, len) = match (a, b) {
+            _ if pe.name.is_empty() => (ParamOp::Invalid, 0),
+            (b'}', _) => return Ok(()),
+            (b':', b'-') => (ParamOp::Default { colon: true }, 2),
+            (b':', b'=') => (ParamOp::Assign { colon: true }, 2),
+            (b':', b'?') => (ParamOp::Error { colon: true }, 2),
+            (b':', b'+') => (ParamOp::Alternate { colon: true }, 2),
+            (b':', _) => (ParamOp::Substring, 1),
+            (b'-', _) => (ParamOp::Default { colon: false }, 1),
+            (b'=', _) => (ParamOp::Assign { colon: false }, 1),
+            (b'?', _) => (ParamOp::Error { colon: false }, 1),
+            (b'+', _) => (ParamOp::Alternate { colon: false }, 1),
+            (b'#', b'#') => (ParamOp::RemovePrefix { longest: true }, 2),
+            (b'#', _) => (ParamOp::RemovePrefix { longest: false }, 1),
+            (b'%', b'%') => (ParamOp::RemoveSuffix { longest: true }, 2),
+            (b'%', _) => (ParamOp::RemoveSuffix { longest: false }, 1),
+            (b'/', b'/') => (
+                ParamOp::Replace {
+                    all: true,
+                    anchor: None,
+                },
+                2,
+            ),
+            (b'/', c @ (b'#' | b'%')) => {
+                let anchor = Some(char::from(c));
+                (ParamOp::Replace { all: false, anchor }, 2)
+            }
+            (b'/', _) => (
+                ParamOp::Replace {
+                    all: false,
+                    anchor: None,
+                },
+                1,
+            ),
+            (b'^', b'^') => (ParamOp::Upper { all: true }, 2),
+            (b'^', _) => (ParamOp::Upper { all: false }, 1),
+            (b',', b',') => (ParamOp::Lower { all: true }, 2),
+            (b',', _) => (ParamOp::Lower { all: false }, 1),
+            (b'@' | b'*', b'}') if pe.indirect => (ParamOp::Names { at: a == b'@' }, 1),
+            (b'@', c) if c.is_ascii_alphabetic() => (ParamOp::Transform(char::from(c)), 2),
+            _ => (ParamOp::Invalid, 0),
+        };
+        self.bump_n(len);
+        pe.op = Some(op);
+        match op {
+            ParamOp::Substring | ParamOp::Replace { .. } => {
+                let stop = if op == ParamOp::Substring { b':' } else { b'/' };
+                pe.operand = Some(self.word_or_empty(Ctx::Param(stop))?);
+                if self.peek() == Some(stop) {
+                    self.bump();
+                    pe.operand2 = Some(self.word_or_empty(Ctx::Param(0))?);
+                }
+            }
+            ParamOp::Names { .. } | ParamOp::Transform(_) => {}
+            _ => pe.operand = Some(self.word_or_empty(Ctx::Param(0))?),
+        }
+        Ok(())
+    }
+
+    /// `name=value`, `name+=value`, `name[i]=value` or `name=(…)` at the
+    /// cursor into `out`; false (cursor unmoved) when the word is not one.
+    pub(super) fn assignment(&mut self, out: &mut Vec<Assignment>) -> PResult<bool> {
         self.skip_cont();
         let start = self.pos;
-        let mut i = start;
-        let mut name_end = start;
-        while self.byte(i).is_some_and(|c| {
-            if i == start {
-                is_name_start(c)
-            } else {
-                is_name_char(c)
-            }
-        }) {
-            name_end = i + 1;
-            i = self.cont_at(i + 1);
-        }
-        if name_end == start {
-            return Ok(None);
-        }
-        let bracket = self.byte(i) == Some(b'[');
-        if bracket {
-            // The index may not contain unquoted blanks or operators.
-            let mut depth = 0;
-            loop {
-                match self.byte(i) {
-                    None => return Ok(None),
-                    Some(b'[') => depth += 1,
-                    Some(b']') => {
-                        depth -= 1;
-                        if depth == 0 {
-                            break;
-                        }
-                    }
-                    Some(q @ (b'\'' | b'"')) => {
-                        i += 1;
-                        while self.byte(i).is_some_and(|c| c != q) {
-                            i += 1;
-                        }
-                        if self.byte(i).is_none() {
-                            return Ok(None);
-                        }
-                    }
-                    Some(b'\\') => i += 1,
-                    Some(c) if is_meta(c) => return Ok(None),
-                    _ => {}
-                }
-                i += 1;
-            }
-            i = self.cont_at(i + 1);
-        }
-        let append = self.byte(i) == Some(b'+');
-        if append {
-            i = self.cont_at(i + 1);
-        }
-        if self.byte(i) != Some(b'=') {
-            return Ok(None);
-        }
+        let Some((name_end, bracket, append, _)) = self.assignment_shape() else {
+            return Ok(false);
+        };
         let name = Name {
             value: self.src[start..name_end].replace("\\\n", ""),
             span: self.sp(start, name_end),
         };
-        self.pos = name_end;
+        self.advance_to(name_end);
         let index = if bracket {
-            self.skip_cont();
             self.bump();
             let index = self.word_or_empty(Ctx::Index)?;
             if self.peek() != Some(b']') {
@@ -674,13 +652,90 @@ impl Parser<'_> {
         } else {
             AssignValue::Scalar(self.word_or_empty(Ctx::Word)?)
         };
-        Ok(Some(Assignment {
+        out.push(Assignment {
             name,
             append,
             index,
             value,
             span: self.sp(start, self.last),
+        });
+        Ok(true)
+    }
+
+    /// An argument of a declaration builtin that assigns an array
+    /// (`declare -a x=(a b)`), as a word: `x=` then the elements.
+    pub(super) fn declaration_array(&mut self) -> PResult<Option<Word>> {
+        self.skip_cont();
+        let start = self.pos;
+        let Some((_, _, _, value)) = self.assignment_shape() else {
+            return Ok(None);
+        };
+        if self.byte(value) != Some(b'(') {
+            return Ok(None);
+        }
+        let prefix = self.src[start..value].replace("\\\n", "");
+        let mut parts = vec![part(PartKind::Literal(prefix), self.sp(start, value))];
+        self.advance_to(value);
+        let words = self.array()?;
+        parts.push(part(PartKind::Array(words), self.sp(value, self.last)));
+        Ok(Some(Word {
+            parts,
+            span: self.sp(start, self.last),
         }))
+    }
+
+    /// Whether the word at the cursor starts `name[index]=` or `name+=`:
+    /// where the name ends, whether an index follows, whether it is `+=`,
+    /// and where the value starts.
+    fn assignment_shape(&self) -> Option<(usize, bool, bool, usize)> {
+        let start = self.pos;
+        let mut i = start;
+        let mut name_end = start;
+        while self.byte(i).is_some_and(|c| {
+            if i == start {
+                is_name_start(c)
+            } else {
+                is_name_char(c)
+            }
+        }) {
+            name_end = i + 1;
+            i = self.cont_at(i + 1);
+        }
+        if name_end == start {
+            return None;
+        }
+        let bracket = self.byte(i) == Some(b'[');
+        if bracket {
+            // The index may not contain unquoted blanks or operators.
+            let mut depth = 0;
+            loop {
+                match self.byte(i)? {
+                    b'[' => depth += 1,
+                    b']' => {
+                        depth -= 1;
+                        if depth == 0 {
+                            break;
+                        }
+                    }
+                    q @ (b'\'' | b'"') => {
+                        i += 1;
+                        while self.byte(i)? != q {
+                            i += 1;
+                        }
+                    }
+                    b'\\' => i += 1,
+                    c if is_meta(c) => return None,
+                    _ => {}
+                }
+                i += 1;
+            }
+            i = self.cont_at(i + 1);
+        }
+        let append = self.byte(i) == Some(b'+');
+        if append {
+            i = self.cont_at(i + 1);
+        }
+        (self.byte(i) == Some(b'=')).then(|| (name_end, bracket, append, self.cont_at(i + 1)))
     }
 
     fn array(&mut self) -> PResult<Vec<Word>> {
@@ -719,11 +774,6 @@ fn empty_param(braced: bool) -> ParamExpansion {
         operand2: None,
         span: Default::default(),
     }
-}
-
-fn param_part(mut pe: ParamExpansion, span: crate::dockerfile::span::Span) -> Part {
-    pe.span = span;
-    part(PartKind::Param(Box::new(pe)), span)
 }
 
 /// Decodes the body of `$'…'` as bash does. Octal and hex escapes give the

@@ -1,0 +1,54 @@
+//! Shell parsing speed over every shell-form RUN script of the real-world
+//! corpus (the same extraction as tests/shell_corpus.rs). Besides
+//! criterion's figures it prints the time for the whole set and throughput.
+
+#[cfg(not(target_arch = "wasm32"))]
+#[path = "../tests/shell_corpus.rs"]
+#[allow(dead_code)]
+mod shell_corpus;
+
+#[cfg(not(target_arch = "wasm32"))]
+mod bench {
+    use super::shell_corpus::corpus_runs;
+    use criterion::{Criterion, Throughput};
+    use layerlab::shell::parse;
+    use std::hint::black_box;
+    use std::time::Instant;
+
+    pub fn run() {
+        let scripts: Vec<String> = corpus_runs().into_iter().map(|r| r.script).collect();
+        let bytes: usize = scripts.iter().map(String::len).sum();
+        let mut c = Criterion::default().configure_from_args();
+        let mut g = c.benchmark_group("shell");
+        g.throughput(Throughput::Bytes(bytes as u64));
+        g.bench_function("parse corpus RUN scripts", |b| {
+            b.iter(|| {
+                for s in &scripts {
+                    let _ = black_box(parse(black_box(s)));
+                }
+            })
+        });
+        g.finish();
+
+        const PASSES: u32 = 50;
+        let t = Instant::now();
+        for _ in 0..PASSES {
+            for s in &scripts {
+                let _ = black_box(parse(s));
+            }
+        }
+        let whole = t.elapsed().as_secs_f64() / f64::from(PASSES);
+        println!(
+            "shell parse: {} scripts, {:.2} MB: all in {:.2} ms, {:.1} MB/s",
+            scripts.len(),
+            bytes as f64 / 1e6,
+            whole * 1e3,
+            bytes as f64 / 1e6 / whole
+        );
+    }
+}
+
+fn main() {
+    #[cfg(not(target_arch = "wasm32"))]
+    bench::run();
+}
