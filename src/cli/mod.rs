@@ -49,6 +49,13 @@ pub fn main() -> ExitCode {
     let cli = Cli::parse();
     match run(cli) {
         Ok(code) => code,
+        // `layerlab rules | head`: the reader went away; nothing to report.
+        Err(e)
+            if e.downcast_ref::<std::io::Error>()
+                .is_some_and(|io| io.kind() == std::io::ErrorKind::BrokenPipe) =>
+        {
+            ExitCode::SUCCESS
+        }
         Err(e) => {
             eprintln!("layerlab: {e:#}");
             ExitCode::from(2)
@@ -82,17 +89,24 @@ fn run(cli: Cli) -> Result<ExitCode> {
             let mut out = std::io::stdout().lock();
             for r in lint::rules::ALL {
                 let m = r.meta();
-                let page = m.page();
-                let first = page
-                    .lines()
-                    .find(|l| !l.is_empty() && !l.starts_with('#'))
-                    .unwrap_or("");
-                let off = if m.enabled_by_default {
-                    ""
+                let summary = lint::format::summary(m);
+                // The first sentence: up to a full stop that ends a word.
+                let first = summary
+                    .find(". ")
+                    .map_or(summary.as_str(), |i| &summary[..=i]);
+                let mut notes = Vec::new();
+                if !m.also.is_empty() {
+                    notes.push(format!("also {}", m.also.join(", ")));
+                }
+                if !m.enabled_by_default {
+                    notes.push("off by default".to_string());
+                }
+                let notes = if notes.is_empty() {
+                    String::new()
                 } else {
-                    " (off by default)"
+                    format!(" ({})", notes.join("; "))
                 };
-                writeln!(out, "{:<28} {:<8} {first}{off}", m.code, m.level.as_str())?;
+                writeln!(out, "{:<28} {:<8} {first}{notes}", m.code, m.level.as_str())?;
             }
             Ok(ExitCode::SUCCESS)
         }
