@@ -332,10 +332,18 @@ pub fn lint_with(
     config: &Config,
     env: &Environment,
 ) -> Vec<Finding> {
+    let mut pragmas = pragma::Pragmas::read(&analysis.ast);
     let out = with_context(source, analysis, config, env, |cx| {
         let mut out = Vec::new();
         for rule in rules::ALL {
-            let Some(level) = config.level_of(rule.meta()) else {
+            let meta = rule.meta();
+            let level = config
+                .level_of(meta)
+                .or_else(|| {
+                    let ignored = config.ignored.iter().any(|c| meta.is(c));
+                    (pragmas.enables(meta) && !ignored).then_some(meta.level)
+                });
+            let Some(level) = level else {
                 continue;
             };
             let from = out.len();
@@ -346,7 +354,6 @@ pub fn lint_with(
         }
         out
     });
-    let mut pragmas = pragma::Pragmas::read(&analysis.ast);
     if config.disable_ignore_pragma {
         pragmas.drop_ignores();
     }

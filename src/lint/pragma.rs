@@ -3,7 +3,7 @@
 //! - `# hadolint ignore=DL3006,DL3008` in the comments directly above an
 //!   instruction: those rules are not reported for it.
 //! - `# hadolint global ignore=DL3006` anywhere: not reported in the file.
-//! - `# check=skip=StageNameCasing,FromAsCasing;error=true` as a parser
+//! - `# check=skip=StageNameCasing,FromAsCasing;error=true;experimental=…` as a parser
 //!   directive: BuildKit's checks skipped (`skip=all` for all of them), and
 //!   with `error=true` the remaining BuildKit checks are errors. The same
 //!   comment directly above an instruction skips checks for that instruction.
@@ -15,6 +15,8 @@ use crate::dockerfile::{Ast, Node, Span};
 pub struct Pragmas {
     global_ignore: Vec<String>,
     skip_all_checks: bool,
+    /// BuildKit checks that are off by default, turned on (`experimental=`).
+    experimental: Vec<String>,
     skip_checks: Vec<String>,
     checks_are_errors: bool,
     /// (instruction span, codes ignored for it)
@@ -42,28 +44,38 @@ fn hadolint_ignore(comment: &str) -> Option<(bool, Vec<String>)> {
     Some((global, codes(list.split_whitespace().next().unwrap_or(""))))
 }
 
-/// `check=skip=A,B;error=true` (BuildKit's directive syntax): (skip list, error).
-fn check_directive(value: &str) -> (Vec<String>, bool) {
-    let mut skip = Vec::new();
-    let mut error = false;
+/// `check=skip=A,B;error=true;experimental=C` (BuildKit's directive syntax).
+#[derive(Default)]
+struct CheckDirective {
+    skip: Vec<String>,
+    error: bool,
+    experimental: Vec<String>,
+}
+
+fn check_directive(value: &str) -> CheckDirective {
+    let mut d = CheckDirective::default();
+    // BuildKit cuts the value at the first space.
+    let value = value.split_whitespace().next().unwrap_or("");
     for part in value.split(';') {
-        match part.trim().split_once('=') {
-            Some((k, v)) if k.trim() == "skip" => skip.extend(codes(v)),
-            Some((k, v)) if k.trim() == "error" => error = v.trim().eq_ignore_ascii_case("true"),
+        match part.split_once('=') {
+            Some(("skip", v)) => d.skip.extend(codes(v)),
+            Some(("error", v)) => d.error = v.eq_ignore_ascii_case("true"),
+            Some(("experimental", v)) => d.experimental.extend(codes(v)),
             _ => {}
         }
     }
-    (skip, error)
+    d
 }
 
 impl Pragmas {
     pub fn read(ast: &Ast) -> Pragmas {
         let mut p = Pragmas::default();
         if let Some(d) = ast.directive("check") {
-            let (skip, error) = check_directive(&d.value);
-            p.skip_all_checks = skip.iter().any(|s| s == "all");
-            p.skip_checks = skip;
-            p.checks_are_errors = error;
+            let d = check_directive(&d.value);
+            p.skip_all_checks = d.skip.iter().any(|s| s == "all");
+            p.skip_checks = d.skip;
+            p.checks_are_errors = d.error;
+            p.experimental = d.experimental;
         }
         for node in &ast.children {
             p.read_node(node);
@@ -81,12 +93,19 @@ impl Pragmas {
                     local.extend(codes);
                 }
             } else if let Some(v) = c.value.strip_prefix("check=") {
-                local.extend(check_directive(v).0);
+                local.extend(check_directive(v).skip);
             }
         }
         if !local.is_empty() {
             self.local.push((node.span, local));
         }
+    }
+
+    /// Whether `# check=experimental=…` turns on this off-by-default check.
+    pub fn enables(&self, meta: &super::Meta) -> bool {
+        meta.is_check()
+            && !meta.enabled_by_default
+            && self.experimental.iter().any(|c| c == "all" || meta.is(c))
     }
 
     /// Forgets the ignore and skip comments (`disable-ignore-pragma`); BuildKit's
@@ -171,6 +190,8 @@ mod tests {
         assert!(flagged(all, "StageNameCasing").is_empty());
         let local = "FROM a:1 AS One\n# check=skip=StageNameCasing\nFROM b:1 AS Two\n";
         assert_eq!(flagged(local, "StageNameCasing"), vec!["One"]);
+        let experimental = "# check=experimental=InvalidDefinitionDescription\n# the base\nFROM a:1 AS base\n";
+        assert_eq!(flagged(experimental, "InvalidDefinitionDescription"), vec!["the base"]);
         let errors = "# check=error=true\nFROM a:1 AS Build\n";
         let a = crate::dockerfile::analyze(errors);
         let f = crate::lint::lint(errors, &a);
