@@ -51,6 +51,8 @@ pub enum AndOrOp {
 pub struct Pipeline {
     /// Prefixed by `!`.
     pub bang: bool,
+    /// Prefixed by the `time` keyword (`time -p` too).
+    pub time: bool,
     pub commands: Vec<Command>,
     /// One entry per pipe, between `commands[i]` and `commands[i + 1]`: true for `|&`.
     pub pipe_stderr: Vec<bool>,

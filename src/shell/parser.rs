@@ -327,7 +327,7 @@ impl<'a> Parser<'a> {
         }
         const RESERVED: &[&str] = &[
             "if", "then", "else", "elif", "fi", "do", "done", "case", "esac", "while", "until",
-            "for", "select", "in", "function", "{", "}", "!", "[[", "]]",
+            "for", "select", "in", "function", "{", "}", "!", "[[", "]]", "time",
         ];
         let mut buf = [0u8; 8];
         let mut n = 0;
@@ -566,9 +566,20 @@ impl<'a> Parser<'a> {
     fn pipeline(&mut self) -> PResult<Pipeline> {
         self.blanks();
         let start = self.pos;
-        let bang = self.at_reserved("!");
-        if bang {
-            self.bump();
+        let (mut bang, mut time) = (false, false);
+        loop {
+            if !bang && self.at_reserved("!") {
+                bang = true;
+                self.bump();
+            } else if !time && self.at_reserved("time") {
+                time = self.time_keyword();
+                if !time {
+                    break;
+                }
+            } else {
+                break;
+            }
+            self.blanks();
         }
         let mut commands = Vec::with_capacity(1);
         let mut pipe_stderr = Vec::new();
@@ -587,10 +598,29 @@ impl<'a> Parser<'a> {
         }
         Ok(Pipeline {
             bang,
+            time,
             commands,
             pipe_stderr,
             span: self.sp(start, self.last),
         })
+    }
+
+    /// At `time`: consumes `time [-p]` when a command follows; otherwise
+    /// `time` is the command's name.
+    fn time_keyword(&mut self) -> bool {
+        let save = self.pos;
+        self.bump_n(4);
+        self.blanks();
+        if matches!(self.peek_n(), [b'-', b'p', c] if c == 0 || is_meta(c)) {
+            self.bump_n(2);
+            self.blanks();
+        }
+        let command_follows =
+            !self.at_list_end() && !matches!(self.peek(), Some(b';' | b'&' | b'|' | b'\n'));
+        if !command_follows {
+            self.pos = save;
+        }
+        command_follows
     }
 
     // ---- commands ----

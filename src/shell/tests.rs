@@ -39,6 +39,9 @@ fn pipeline(o: &mut String, p: &Pipeline) {
     if p.bang {
         o.push_str("! ");
     }
+    if p.time {
+        o.push_str("time ");
+    }
     for (i, c) in p.commands.iter().enumerate() {
         if i > 0 {
             o.push_str(if p.pipe_stderr[i - 1] { " |& " } else { " | " });
@@ -330,7 +333,7 @@ fn param(o: &mut String, pe: &ParamExpansion) {
         o.push('»');
     }
     if let Some(w) = &pe.operand2 {
-        o.push_str("«");
+        o.push('«');
         word(o, w);
         o.push('»');
     }
@@ -503,6 +506,11 @@ fn lists_and_pipelines() {
     );
     assert_eq!(show("! a | b\nc\n\n  d;"), "! [a] | [b]; [c]; [d]");
     assert_eq!(show("a &&\n\n b ||\n c |\n d"), "[a] && [b] || [c] | [d]");
+    assert_eq!(
+        show("time a | b; time -p { c; }; ! time d"),
+        "time [a] | [b]; time (brace {[c]}); ! time [d]"
+    );
+    assert_eq!(show("time; time && time -x"), "[time]; [time] && time [-x]");
     assert_eq!(show(""), "");
     assert_eq!(show("  # only a comment\n\n"), "");
     let src = "a b;  c & d";

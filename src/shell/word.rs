@@ -128,10 +128,10 @@ impl Parser<'_> {
     pub(super) fn word(&mut self, ctx: Ctx) -> PResult<Option<Word>> {
         self.skip_cont();
         let start = self.pos;
-        if matches!(ctx, Ctx::Word | Ctx::Test | Ctx::Pattern) {
-            if let Some(w) = self.plain_word() {
-                return Ok(Some(w));
-            }
+        if matches!(ctx, Ctx::Word | Ctx::Test | Ctx::Pattern)
+            && let Some(w) = self.plain_word()
+        {
+            return Ok(Some(w));
         }
         // The parts gather in a reused buffer, so that a lone part, the
         // usual case, needs no allocation of its own.
@@ -142,7 +142,7 @@ impl Parser<'_> {
             (1, Some(p)) => Some(Parts::from(p)),
             (_, last) => {
                 buf.extend(last);
-                Some(Parts::from(buf.drain(..).collect::<Vec<_>>()))
+                Some(Parts::from(std::mem::take(&mut buf)))
             }
         };
         buf.clear();
