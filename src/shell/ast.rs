@@ -51,6 +51,8 @@ pub enum AndOrOp {
 pub struct Pipeline {
     /// Prefixed by `!`.
     pub bang: bool,
+    /// Prefixed by the `time` keyword (`time -p` too).
+    pub time: bool,
     pub commands: Vec<Command>,
     /// One entry per pipe, between `commands[i]` and `commands[i + 1]`: true for `|&`.
     pub pipe_stderr: Vec<bool>,
@@ -291,9 +293,102 @@ pub struct HereDoc {
 /// One shell word: `"$HOME"/bin`, `-y`, `$(id -u)`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Word {
-    pub parts: Vec<Part>,
+    pub parts: Parts,
     /// From its first byte through its last, quotes included.
     pub span: Span,
+}
+
+/// The parts of a word, used as a slice (`word.parts.iter()`,
+/// `&word.parts[..]`). Most words have exactly one part, which is kept
+/// inline: a heap allocation per word less is a good share of the parse time.
+#[derive(Clone, PartialEq, Eq)]
+pub struct Parts(PartsRepr);
+
+#[derive(Clone, PartialEq, Eq)]
+enum PartsRepr {
+    One(Part),
+    Many(Vec<Part>),
+}
+
+impl Parts {
+    pub fn as_slice(&self) -> &[Part] {
+        match &self.0 {
+            PartsRepr::One(p) => std::slice::from_ref(p),
+            PartsRepr::Many(v) => v,
+        }
+    }
+
+    pub fn as_mut_slice(&mut self) -> &mut [Part] {
+        match &mut self.0 {
+            PartsRepr::One(p) => std::slice::from_mut(p),
+            PartsRepr::Many(v) => v,
+        }
+    }
+}
+
+impl Default for Parts {
+    fn default() -> Self {
+        Parts(PartsRepr::Many(Vec::new()))
+    }
+}
+
+impl From<Part> for Parts {
+    fn from(p: Part) -> Self {
+        Parts(PartsRepr::One(p))
+    }
+}
+
+impl From<Vec<Part>> for Parts {
+    fn from(mut v: Vec<Part>) -> Self {
+        match (v.len(), v.pop()) {
+            (1, Some(p)) => Parts(PartsRepr::One(p)),
+            (_, last) => {
+                v.extend(last);
+                Parts(PartsRepr::Many(v))
+            }
+        }
+    }
+}
+
+impl std::ops::Deref for Parts {
+    type Target = [Part];
+    fn deref(&self) -> &[Part] {
+        self.as_slice()
+    }
+}
+
+impl std::ops::DerefMut for Parts {
+    fn deref_mut(&mut self) -> &mut [Part] {
+        self.as_mut_slice()
+    }
+}
+
+impl<'a> IntoIterator for &'a Parts {
+    type Item = &'a Part;
+    type IntoIter = std::slice::Iter<'a, Part>;
+    fn into_iter(self) -> Self::IntoIter {
+        self.as_slice().iter()
+    }
+}
+
+impl<'a> IntoIterator for &'a mut Parts {
+    type Item = &'a mut Part;
+    type IntoIter = std::slice::IterMut<'a, Part>;
+    fn into_iter(self) -> Self::IntoIter {
+        self.as_mut_slice().iter_mut()
+    }
+}
+
+impl std::fmt::Debug for Parts {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_list().entries(self.as_slice()).finish()
+    }
+}
+
+impl Serialize for Parts {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_seq(self.as_slice())
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]

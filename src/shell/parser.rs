@@ -73,6 +73,8 @@ pub(super) struct Parser<'a> {
     /// The last answer of `peek_reserved`, asked several times per command,
     /// by (cursor, end).
     reserved_memo: std::cell::Cell<(usize, usize, Option<&'static str>)>,
+    /// Scratch vectors for the parts of the words being read, one per level.
+    pub buffers: Vec<Vec<Part>>,
 }
 
 const CLOSERS: &[&str] = &["then", "else", "elif", "fi", "do", "done", "esac", "}"];
@@ -106,12 +108,14 @@ impl<'a> Parser<'a> {
             pending: Vec::new(),
             bodies: Vec::new(),
             reserved_memo: std::cell::Cell::new((usize::MAX, 0, None)),
+            buffers: Vec::new(),
         }
     }
 
     // ---- cursor ----
 
     /// The offset in the original text.
+    #[inline]
     pub(super) fn abs(&self, i: usize) -> usize {
         match &self.map {
             None => i,
@@ -119,6 +123,7 @@ impl<'a> Parser<'a> {
         }
     }
 
+    #[inline]
     pub(super) fn sp(&self, start: usize, end: usize) -> Span {
         Span::new(self.abs(start), self.abs(end.max(start)))
     }
@@ -133,6 +138,7 @@ impl<'a> Parser<'a> {
     }
 
     /// Skips line continuations (`\` newline) at `i`.
+    #[inline]
     pub(super) fn cont_at(&self, mut i: usize) -> usize {
         while i + 1 < self.end && self.b[i] == b'\\' && self.b[i + 1] == b'\n' {
             i += 2;
@@ -140,23 +146,35 @@ impl<'a> Parser<'a> {
         i
     }
 
+    #[inline]
     pub(super) fn skip_cont(&mut self) {
         self.pos = self.cont_at(self.pos);
     }
 
+    #[inline]
     pub(super) fn byte(&self, i: usize) -> Option<u8> {
         (i < self.end).then(|| self.b[i])
     }
 
     /// The next byte, past line continuations.
+    #[inline]
     pub(super) fn peek(&mut self) -> Option<u8> {
         self.skip_cont();
         self.byte(self.pos)
     }
 
     /// The next `N` bytes from `i`, past line continuations; 0 past the end.
+    #[inline]
     pub(super) fn peek_at<const N: usize>(&self, mut i: usize) -> [u8; N] {
         let mut out = [0; N];
+        if let Some(bytes) = self
+            .b
+            .get(i..i + N)
+            .filter(|b| i + N <= self.end && !b.contains(&b'\\'))
+        {
+            out.copy_from_slice(bytes);
+            return out;
+        }
         for slot in &mut out {
             i = self.cont_at(i);
             match self.byte(i) {
@@ -168,11 +186,13 @@ impl<'a> Parser<'a> {
         out
     }
 
+    #[inline]
     pub(super) fn peek_n<const N: usize>(&self) -> [u8; N] {
         self.peek_at(self.pos)
     }
 
     /// Consumes one ASCII byte.
+    #[inline]
     pub(super) fn bump(&mut self) {
         self.skip_cont();
         if self.pos < self.end {
@@ -187,9 +207,31 @@ impl<'a> Parser<'a> {
         }
     }
 
+    #[inline]
     pub(super) fn advance_to(&mut self, i: usize) {
         self.pos = i;
         self.last = i;
+    }
+
+    /// Consumes the bytes that match `f` (ASCII only), past line continuations.
+    pub(super) fn take_while(&mut self, f: impl Fn(u8) -> bool) -> String {
+        let mut out = String::new();
+        loop {
+            let start = self.pos;
+            let mut i = start;
+            while i < self.end && f(self.b[i]) {
+                i += 1;
+            }
+            if i > start {
+                out.push_str(&self.src[start..i]);
+                self.advance_to(i);
+            }
+            let next = self.cont_at(i);
+            if next == i || !self.byte(next).is_some_and(&f) {
+                return out;
+            }
+            self.pos = next;
+        }
     }
 
     /// One more level of nesting, opened at `start`.
@@ -211,18 +253,23 @@ impl<'a> Parser<'a> {
 
     /// Blanks, line continuations and a comment.
     pub(super) fn blanks(&mut self) {
-        loop {
-            match self.peek() {
-                Some(b' ' | b'\t') => self.pos += 1,
-                Some(b'#') => {
-                    // A comment ends at the newline even after a backslash.
-                    while self.pos < self.end && self.b[self.pos] != b'\n' {
-                        self.pos += 1;
-                    }
+        let (b, end) = (self.b, self.end);
+        let mut i = self.pos;
+        while i < end {
+            match b[i] {
+                b' ' | b'\t' => i += 1,
+                b'\\' if i + 1 < end && b[i + 1] == b'\n' => i += 2,
+                // A comment ends at the newline even after a backslash.
+                b'#' => {
+                    i += b[i..end]
+                        .iter()
+                        .position(|&c| c == b'\n')
+                        .unwrap_or(end - i)
                 }
                 _ => break,
             }
         }
+        self.pos = i;
     }
 
     /// Blanks, comments and newlines; here-document bodies after each newline.
@@ -257,9 +304,30 @@ impl<'a> Parser<'a> {
     }
 
     fn scan_reserved(&self) -> Option<&'static str> {
+        if !matches!(
+            self.byte(self.pos),
+            Some(
+                b'i' | b't'
+                    | b'e'
+                    | b'f'
+                    | b'd'
+                    | b'c'
+                    | b'w'
+                    | b'u'
+                    | b's'
+                    | b'{'
+                    | b'}'
+                    | b'!'
+                    | b'['
+                    | b']'
+                    | b'\\'
+            )
+        ) {
+            return None;
+        }
         const RESERVED: &[&str] = &[
             "if", "then", "else", "elif", "fi", "do", "done", "case", "esac", "while", "until",
-            "for", "select", "in", "function", "{", "}", "!", "[[", "]]",
+            "for", "select", "in", "function", "{", "}", "!", "[[", "]]", "time",
         ];
         let mut buf = [0u8; 8];
         let mut n = 0;
@@ -486,6 +554,10 @@ impl<'a> Parser<'a> {
             self.linebreaks()?;
             let p = self.pipeline()?;
             span = span.cover(p.span);
+            if rest.is_empty() {
+                // `a && b && c …` chains in RUN are long.
+                rest.reserve(8);
+            }
             rest.push((op, p));
         }
         Ok(AndOr { first, rest, span })
@@ -494,9 +566,20 @@ impl<'a> Parser<'a> {
     fn pipeline(&mut self) -> PResult<Pipeline> {
         self.blanks();
         let start = self.pos;
-        let bang = self.at_reserved("!");
-        if bang {
-            self.bump();
+        let (mut bang, mut time) = (false, false);
+        loop {
+            if !bang && self.at_reserved("!") {
+                bang = true;
+                self.bump();
+            } else if !time && self.at_reserved("time") {
+                time = self.time_keyword();
+                if !time {
+                    break;
+                }
+            } else {
+                break;
+            }
+            self.blanks();
         }
         let mut commands = Vec::with_capacity(1);
         let mut pipe_stderr = Vec::new();
@@ -515,10 +598,29 @@ impl<'a> Parser<'a> {
         }
         Ok(Pipeline {
             bang,
+            time,
             commands,
             pipe_stderr,
             span: self.sp(start, self.last),
         })
+    }
+
+    /// At `time`: consumes `time [-p]` when a command follows; otherwise
+    /// `time` is the command's name.
+    fn time_keyword(&mut self) -> bool {
+        let save = self.pos;
+        self.bump_n(4);
+        self.blanks();
+        if matches!(self.peek_n(), [b'-', b'p', c] if c == 0 || is_meta(c)) {
+            self.bump_n(2);
+            self.blanks();
+        }
+        let command_follows =
+            !self.at_list_end() && !matches!(self.peek(), Some(b';' | b'&' | b'|' | b'\n'));
+        if !command_follows {
+            self.pos = save;
+        }
+        command_follows
     }
 
     // ---- commands ----
@@ -565,43 +667,45 @@ impl<'a> Parser<'a> {
             redirects: Vec::new(),
             span: Span::default(),
         };
+        let mut words = Vec::new();
         // `declare`, `local`… take `name=(…)` arguments.
         let mut declaration = false;
         loop {
             self.blanks();
             if self.redirect(&mut cmd.redirects)?
-                || cmd.words.is_empty() && self.assignment(&mut cmd.assignments)?
+                || words.is_empty() && self.assignment(&mut cmd.assignments)?
             {
                 continue;
             }
-            let w = match declaration {
-                true => match self.declaration_array()? {
-                    Some(w) => Some(w),
-                    None => self.word(Ctx::Word)?,
-                },
-                false => self.word(Ctx::Word)?,
-            };
-            let Some(w) = w else {
+            let Some(w) = self.command_word(declaration)? else {
                 break;
             };
-            cmd.words.push(w);
-            if cmd.words.len() == 1 {
-                declaration = cmd.words[0].literal().is_some_and(|n| {
+            words.push(w);
+            if words.len() == 1 {
+                declaration = words[0].literal().is_some_and(|n| {
                     matches!(&*n, "declare" | "typeset" | "local" | "export" | "readonly")
                 });
-            }
-            if cmd.words.len() == 1 && cmd.assignments.is_empty() && cmd.redirects.is_empty() {
-                self.blanks();
-                if self.peek() == Some(b'(') && cmd.words[0].literal().is_some() {
-                    return self.function_posix(&cmd.words[0], start);
+                if cmd.assignments.is_empty() && cmd.redirects.is_empty() {
+                    self.blanks();
+                    if self.peek() == Some(b'(') && words[0].literal().is_some() {
+                        return self.function_posix(&words[0], start);
+                    }
                 }
             }
         }
+        cmd.words = words;
         if cmd.assignments.is_empty() && cmd.words.is_empty() && cmd.redirects.is_empty() {
             return Err(self.unexpected());
         }
         cmd.span = self.sp(start, self.last);
         Ok(Command::Simple(cmd))
+    }
+
+    fn command_word(&mut self, declaration: bool) -> PResult<Option<Word>> {
+        if declaration && let Some(w) = self.declaration_array()? {
+            return Ok(Some(w));
+        }
+        self.word(Ctx::Word)
     }
 
     /// At `(` after a function name: `()`, then the body.
@@ -1051,10 +1155,11 @@ impl<'a> Parser<'a> {
             .replace("\\\n", "");
         let span = self.sp(start, self.last);
         words.push(Word {
-            parts: vec![Part {
+            parts: Part {
                 kind: PartKind::Literal(text),
                 span,
-            }],
+            }
+            .into(),
             span,
         });
         Ok(true)
@@ -1063,8 +1168,16 @@ impl<'a> Parser<'a> {
     // ---- redirections and here-documents ----
 
     /// A redirection at the cursor (`[n|{var}]op target`) into `out`.
+    #[inline]
     pub(super) fn redirect(&mut self, out: &mut Vec<Redirect>) -> PResult<bool> {
         self.skip_cont();
+        match self.byte(self.pos) {
+            Some(b'0'..=b'9' | b'{' | b'<' | b'>' | b'&') => self.redirect_at(out),
+            _ => Ok(false),
+        }
+    }
+
+    fn redirect_at(&mut self, out: &mut Vec<Redirect>) -> PResult<bool> {
         let start = self.pos;
         let (fd, i) = self.redirect_fd();
         self.pos = i;

@@ -59,6 +59,7 @@ fn specials_for(ctx: Ctx) -> &'static [bool; 256] {
 }
 
 /// Whether `c` ends the word; tracks nested parentheses or brackets in `depth`.
+#[inline]
 fn stops(ctx: Ctx, c: u8, depth: &mut usize) -> bool {
     let (open, close) = match ctx {
         Ctx::Word | Ctx::Test | Ctx::Pattern => return is_meta(c),
@@ -90,9 +91,12 @@ struct Lit {
 impl Lit {
     fn push(&mut self, s: &str, start: usize, end: usize) {
         if self.text.is_empty() {
+            // Usually the only run: allocate exactly once.
             self.start = start;
+            self.text = String::from(s);
+        } else {
+            self.text.push_str(s);
         }
-        self.text.push_str(s);
         self.end = end;
     }
 }
@@ -124,13 +128,53 @@ impl Parser<'_> {
     pub(super) fn word(&mut self, ctx: Ctx) -> PResult<Option<Word>> {
         self.skip_cont();
         let start = self.pos;
-        // Most words have one part.
-        let mut parts = Vec::with_capacity(1);
-        self.parts(ctx, &mut parts)?;
-        Ok((!parts.is_empty()).then(|| Word {
+        if matches!(ctx, Ctx::Word | Ctx::Test | Ctx::Pattern)
+            && let Some(w) = self.plain_word()
+        {
+            return Ok(Some(w));
+        }
+        // The parts gather in a reused buffer, so that a lone part, the
+        // usual case, needs no allocation of its own.
+        let mut buf = self.buffers.pop().unwrap_or_default();
+        let r = self.parts(ctx, &mut buf);
+        let parts = match (buf.len(), buf.pop()) {
+            (0, _) => None,
+            (1, Some(p)) => Some(Parts::from(p)),
+            (_, last) => {
+                buf.extend(last);
+                Some(Parts::from(std::mem::take(&mut buf)))
+            }
+        };
+        buf.clear();
+        self.buffers.push(buf);
+        r?;
+        Ok(parts.map(|parts| Word {
             parts,
             span: self.sp(start, self.last),
         }))
+    }
+
+    /// Most words are plain text up to a blank or an operator: this reads
+    /// those quickly, and leaves the others.
+    #[inline(never)]
+    fn plain_word(&mut self) -> Option<Word> {
+        let start = self.pos;
+        let mut j = start;
+        while j < self.end && !WORD_SPECIALS[usize::from(self.b[j])] {
+            j += 1;
+        }
+        let plain_end =
+            j == self.end || matches!(self.b[j], b' ' | b'\t' | b'\n' | b';' | b'&' | b'|' | b')');
+        if j == start || !plain_end {
+            return None;
+        }
+        self.advance_to(j);
+        let span = self.sp(start, j);
+        let text = String::from(&self.src[start..j]);
+        Some(Word {
+            parts: Parts::from(part(PartKind::Literal(text), span)),
+            span,
+        })
     }
 
     /// A word that may be empty (`${x:-}`, `a=`).
@@ -138,7 +182,7 @@ impl Parser<'_> {
         self.skip_cont();
         let start = self.pos;
         Ok(self.word(ctx)?.unwrap_or_else(|| Word {
-            parts: Vec::new(),
+            parts: Parts::default(),
             span: self.sp(start, start),
         }))
     }
@@ -377,10 +421,8 @@ impl Parser<'_> {
     fn param_simple(&mut self, start: usize, first: u8, out: &mut Vec<Part>) -> PResult<()> {
         let mut pe = Box::new(empty_param(false));
         if is_name_start(first) {
-            while let Some(c) = self.peek().filter(|&c| is_name_char(c)) {
-                pe.name.push(char::from(c));
-                self.bump();
-            }
+            self.skip_cont();
+            pe.name = self.take_while(is_name_char);
         } else {
             pe.name.push(char::from(first));
             self.bump();
@@ -518,19 +560,8 @@ impl Parser<'_> {
             _ => {}
         }
         match self.peek() {
-            Some(c) if is_name_start(c) || c.is_ascii_digit() => {
-                let digits = c.is_ascii_digit();
-                while let Some(c) = self.peek().filter(|&c| {
-                    if digits {
-                        c.is_ascii_digit()
-                    } else {
-                        is_name_char(c)
-                    }
-                }) {
-                    pe.name.push(char::from(c));
-                    self.bump();
-                }
-            }
+            Some(c) if c.is_ascii_digit() => pe.name = self.take_while(|c| c.is_ascii_digit()),
+            Some(c) if is_name_start(c) => pe.name = self.take_while(is_name_char),
             Some(c) if b"@*#?-$!".contains(&c) => {
                 pe.name.push(char::from(c));
                 self.bump();
@@ -624,8 +655,16 @@ impl Parser<'_> {
 
     /// `name=value`, `name+=value`, `name[i]=value` or `name=(…)` at the
     /// cursor into `out`; false (cursor unmoved) when the word is not one.
+    #[inline]
     pub(super) fn assignment(&mut self, out: &mut Vec<Assignment>) -> PResult<bool> {
         self.skip_cont();
+        match self.byte(self.pos) {
+            Some(c) if is_name_start(c) => self.assignment_at(out),
+            _ => Ok(false),
+        }
+    }
+
+    fn assignment_at(&mut self, out: &mut Vec<Assignment>) -> PResult<bool> {
         let start = self.pos;
         let Some((name_end, bracket, append, _)) = self.assignment_shape() else {
             return Ok(false);
@@ -679,7 +718,7 @@ impl Parser<'_> {
         let words = self.array()?;
         parts.push(part(PartKind::Array(words), self.sp(value, self.last)));
         Ok(Some(Word {
-            parts,
+            parts: parts.into(),
             span: self.sp(start, self.last),
         }))
     }
