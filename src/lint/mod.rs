@@ -337,12 +337,10 @@ pub fn lint_with(
         let mut out = Vec::new();
         for rule in rules::ALL {
             let meta = rule.meta();
-            let level = config
-                .level_of(meta)
-                .or_else(|| {
-                    let ignored = config.ignored.iter().any(|c| meta.is(c));
-                    (pragmas.enables(meta) && !ignored).then_some(meta.level)
-                });
+            let level = config.level_of(meta).or_else(|| {
+                let ignored = config.ignored.iter().any(|c| meta.is(c));
+                (pragmas.enables(meta) && !ignored).then_some(meta.level)
+            });
             let Some(level) = level else {
                 continue;
             };

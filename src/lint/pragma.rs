@@ -190,8 +190,12 @@ mod tests {
         assert!(flagged(all, "StageNameCasing").is_empty());
         let local = "FROM a:1 AS One\n# check=skip=StageNameCasing\nFROM b:1 AS Two\n";
         assert_eq!(flagged(local, "StageNameCasing"), vec!["One"]);
-        let experimental = "# check=experimental=InvalidDefinitionDescription\n# the base\nFROM a:1 AS base\n";
-        assert_eq!(flagged(experimental, "InvalidDefinitionDescription"), vec!["the base"]);
+        let experimental =
+            "# check=experimental=InvalidDefinitionDescription\n# the base\nFROM a:1 AS base\n";
+        assert_eq!(
+            flagged(experimental, "InvalidDefinitionDescription"),
+            vec!["the base"]
+        );
         let errors = "# check=error=true\nFROM a:1 AS Build\n";
         let a = crate::dockerfile::analyze(errors);
         let f = crate::lint::lint(errors, &a);
