@@ -226,6 +226,17 @@ impl<'a> Context<'a> {
         self.named.get(name).map(Vec::as_slice).unwrap_or_default()
     }
 
+    /// The commands whose name passes `pred` (grouped by name).
+    pub fn cmds_where(
+        &self,
+        pred: impl Fn(&str) -> bool,
+    ) -> impl Iterator<Item = &'a shell::Cmd<'a>> {
+        self.named
+            .iter()
+            .filter(move |(n, _)| pred(n))
+            .flat_map(|(_, v)| v.iter().copied())
+    }
+
     /// Every simple command of every RUN, in order.
     pub fn all_cmds(&self) -> impl Iterator<Item = &'a shell::Cmd<'a>> {
         self.cmds.iter().flatten()

@@ -181,7 +181,7 @@ pub static ALL: &[&dyn Rule] = &[
 
 /// Shared imports for rule files.
 mod prelude {
-    pub(crate) use super::{commands, named, runs, stage_is_kept};
+    pub(crate) use super::{named, runs, stage_is_kept};
     pub use crate::dockerfile::Span;
     #[allow(unused_imports)]
     pub use crate::dockerfile::instructions::{Instr, Instruction};
@@ -200,11 +200,6 @@ pub(crate) fn runs<'a>(
 /// The commands called `name` in every parsed RUN, in order.
 pub(crate) fn named<'a>(cx: &super::Context<'a>, name: &str) -> &'a [&'a super::shell::Cmd<'a>] {
     cx.cmds_named(name)
-}
-
-/// Every simple command of every parsed RUN, in order.
-pub(crate) fn commands<'a>(cx: &'a super::Context) -> Vec<super::shell::Cmd<'a>> {
-    runs(cx).flat_map(|r| r.commands()).collect()
 }
 
 /// pip's options that take a value (their value is not a package).
