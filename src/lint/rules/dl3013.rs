@@ -26,7 +26,7 @@ declare_rule! {
 
 fn check(cx: &Context, out: &mut Vec<Finding>) {
     for c in cx.cmds_where(|n| n.starts_with("pip") || n.starts_with("python")) {
-        let Some((pkgs, constrained)) = super::pip_install(&c) else {
+        let Some((pkgs, constrained)) = super::pip_install(c) else {
             continue;
         };
         if constrained {
