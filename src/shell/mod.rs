@@ -37,12 +37,14 @@
 //!
 //! **Errors** are worded like bash's (``syntax error near unexpected token
 //! `fi'``, `unexpected end of file: unterminated "`) and point at the token,
-//! or at the opener of what the end of the input left open. `bash -n` gives
-//! the same verdict on every script of the corpus, with three exceptions
-//! where bash looks only when it runs the code: this parser parses backtick
-//! bodies and `$((…))` that is not arithmetic (`$((a)+(b))`, which bash then
-//! runs as a command substitution) right away, so their syntax errors are
-//! errors of the script; and it rejects an empty `[[ ]]`. An unquoted
+//! or at the opener of what the end of the input left open. The verdict is
+//! `bash -n`'s on every RUN script of the corpus and on a set of tricky
+//! snippets (tests/shell_corpus.rs), except where bash looks only when it
+//! runs the code: this parser parses backtick bodies, and `$((…))` that is
+//! not arithmetic (`$((a)+(b))`, which bash then runs as a command
+//! substitution), right away, so their syntax errors are errors of the
+//! script; it also rejects an empty `[[ ]]`, which bash 5.2 lets through
+//! without a word. An unquoted
 //! here-document body that does not parse is not an error: bash accepts it
 //! until it expands it, so it keeps its text and [`HereDoc::error`] says
 //! what is wrong. A here-document without its delimiter line runs to the end
