@@ -4,9 +4,10 @@
 //! There is no token stream: shell tokens depend on where they are (`}` is a
 //! keyword only in command position, `(` starts an extglob inside a word, a
 //! here-document body starts after the next newline token), so the grammar
-//! functions drive a byte cursor directly. Every look-ahead is a bounded scan
-//! that never re-parses, and every construct that can nest goes through
-//! [`Parser::enter`], so time is linear in the input and recursion is bounded.
+//! functions drive a byte cursor directly. Look-aheads scan without parsing
+//! and nothing is parsed twice, and every construct that can nest goes
+//! through [`Parser::enter`], so time is linear in the input and recursion is
+//! bounded.
 //!
 //! The functions on the recursive path keep their frames small (results go
 //! into out-parameters, big nodes are boxed, messages are formatted in cold
