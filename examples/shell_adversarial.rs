@@ -2,7 +2,10 @@
 use std::time::Instant;
 
 fn main() {
-    let n: usize = std::env::var("SIZE").ok().and_then(|s| s.parse().ok()).unwrap_or(1 << 20);
+    let n: usize = std::env::var("SIZE")
+        .ok()
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(1 << 20);
     let cases: Vec<(&str, String)> = vec![
         ("(", "(".repeat(n)),
         ("( ", "( ".repeat(n / 2)),
