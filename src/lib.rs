@@ -6,6 +6,7 @@ pub mod dockerfile;
 pub mod lint;
 pub mod registry;
 pub mod shell;
+pub mod vfs;
 
 #[cfg(not(target_arch = "wasm32"))]
 pub mod cli;
