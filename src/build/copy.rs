@@ -19,10 +19,6 @@ pub enum CopyError {
     NotFound(String),
     #[error("forbidden path outside the build context: {0} ()")]
     OutsideContext(String),
-    #[error(
-        "When using {0} with more than one source file, the destination must be a directory and end with a /"
-    )]
-    MultipleToFile(&'static str),
     #[error("syntax error in pattern: {0}")]
     BadPattern(String),
     #[error("invalid chmod parameter: {0}")]
@@ -462,12 +458,11 @@ pub fn copy_into(
 ) -> Result<(), CopyError> {
     let excludes = Dockerignore::parse(&opts.exclude.join("\n"))
         .map_err(|e| CopyError::BadPattern(e.message))?;
-    // BuildKit checks the rule on the sources as written; several wildcard
-    // matches make the destination a directory.
+    // BuildKit (unlike the classic builder) accepts several sources and a
+    // destination without a slash: each lands on the same path. Several
+    // wildcard matches make the destination a directory.
+    let _ = sources;
     let slash = dest.ends_with('/') || dest.ends_with("/.");
-    if sources > 1 && !slash {
-        return Err(CopyError::MultipleToFile(opts.instruction));
-    }
     let dest_is_dir = slash
         || selections.len() > 1
         || matches!(dst.get(dest, true), Ok(Some(Node::Dir(_))) | Ok(None));

@@ -17,6 +17,18 @@ pub type BuildArgs = BTreeMap<String, String>;
 /// build args, and ENV. Base images' own ENV is not known here (the build engine
 /// adds it). Expansion errors become diagnostics.
 pub fn expand_dockerfile(df: &mut Dockerfile, build_args: &BuildArgs, escape: char) {
+    expand_dockerfile_with(df, build_args, escape, &|_| BTreeMap::new());
+}
+
+/// [`expand_dockerfile`] when the base images are known: `base_env(i)` is the
+/// environment stage `i`'s base image sets (its config's `Env`), for stages
+/// not built on an earlier stage.
+pub fn expand_dockerfile_with(
+    df: &mut Dockerfile,
+    build_args: &BuildArgs,
+    escape: char,
+    base_env: &dyn Fn(usize) -> BTreeMap<String, String>,
+) {
     let lex = Lex::new(escape);
     let mut diags = Vec::new();
     // BuildKit's automatic platform args are global defaults: FROM sees them,
@@ -60,7 +72,7 @@ pub fn expand_dockerfile(df: &mut Dockerfile, build_args: &BuildArgs, escape: ch
             .iter()
             .position(|s| s.name.as_deref() == Some(base.as_str()))
             .and_then(|i| stage_envs.get(i).cloned())
-            .unwrap_or_default();
+            .unwrap_or_else(|| base_env(si));
         for ins in &mut stage.instructions {
             let mut undefined = Vec::new();
             expand_instruction(

@@ -1,0 +1,241 @@
+//! Whole builds on the in-memory store: layers, cache decisions and their
+//! reasons, stages, errors.
+
+use super::*;
+use crate::build::cache::MissReason;
+use crate::build::store::MemoryStore;
+use crate::vfs::{Fs, Meta};
+
+fn context(files: &[(&str, &str)]) -> Fs {
+    let mut fs = Fs::new();
+    for (path, data) in files {
+        let p = format!("/{path}");
+        let parent = &p[..p.rfind('/').unwrap()];
+        if !parent.is_empty() {
+            fs.mkdir_all(parent, Meta::new(0o755)).unwrap();
+        }
+        fs.write_file(&p, data.as_bytes(), Meta::new(0o644)).unwrap();
+    }
+    fs
+}
+
+fn run(store: &mut MemoryStore, dockerfile: &str, ctx: &Fs) -> Built {
+    let req = Request::new(dockerfile, ctx);
+    match build(&req, store, &mut ()) {
+        Ok(b) => b,
+        Err((e, _)) => panic!("build failed: {e} at {:?}", e.span),
+    }
+}
+
+fn outcomes(b: &Built) -> Vec<String> {
+    b.steps
+        .iter()
+        .map(|s| {
+            let o = match &s.outcome {
+                Outcome::Cached => "CACHED".to_string(),
+                Outcome::Built(r) => format!("built: {}", r.describe(&s.text)),
+                Outcome::Failed(m) => format!("failed: {m}"),
+            };
+            format!("{} {} => {o}", s.label, s.text)
+        })
+        .collect()
+}
+
+fn config(store: &MemoryStore, b: &Built) -> crate::oci::image::ImageConfig {
+    let bytes = store.blob(&b.image.config_digest).unwrap().unwrap();
+    crate::oci::image::ImageConfig::from_json(&bytes).unwrap()
+}
+
+const APP: &str = "FROM scratch\nCOPY app /app\nCOPY README.md /\n";
+
+#[test]
+fn copy_layers_are_real_and_cached_on_rebuild() {
+    let ctx = context(&[("app/index.js", "console.log(1)\n"), ("app/lib/util.js", "x"), ("README.md", "hi")]);
+    let mut store = MemoryStore::new();
+    let first = run(&mut store, APP, &ctx);
+    assert_eq!(first.image.layers.len(), 2);
+    assert_eq!(
+        outcomes(&first),
+        [
+            "[1/3] COPY app /app => built: not in the cache (first build of this step)",
+            "[2/3] COPY README.md / => built: parent step #1 was rebuilt",
+        ]
+    );
+    // The layer's diff_id is the sha256 of its uncompressed tar.
+    let l = &first.image.layers[0];
+    let blob = store.blob(&crate::oci::digest::Digest::parse(&l.digest).unwrap()).unwrap().unwrap();
+    let entries = crate::oci::tar::read_layer(&blob, &crate::oci::tar::Limits::default()).unwrap();
+    let names: Vec<&str> = entries.iter().map(|e| e.path.as_str()).collect();
+    assert_eq!(names, ["app", "app/index.js", "app/lib", "app/lib/util.js"]);
+    let tar = crate::oci::tar::write_tar(&entries).unwrap();
+    assert_eq!(crate::oci::digest::Digest::of(&tar).to_string(), l.diff_id);
+    // Same input, same image.
+    let again = run(&mut store, APP, &ctx);
+    assert!(again.steps.iter().all(|s| s.outcome == Outcome::Cached));
+    assert_eq!(again.image.id(), first.image.id());
+    // A fresh store gives the same bytes: nothing depends on the store's past.
+    let fresh = run(&mut MemoryStore::new(), APP, &ctx);
+    assert_eq!(fresh.image.manifest_digest, first.image.manifest_digest);
+}
+
+#[test]
+fn cache_follows_content_and_mode_not_mtime() {
+    let ctx = context(&[("app/index.js", "v1"), ("README.md", "hi")]);
+    let mut store = MemoryStore::new();
+    let first = run(&mut store, APP, &ctx);
+
+    let mut touched = ctx.clone();
+    touched.update_meta("/app/index.js", true, |m| m.mtime = 1_700_000_000).unwrap();
+    let b = run(&mut store, APP, &touched);
+    assert!(b.steps.iter().all(|s| s.outcome == Outcome::Cached), "{:?}", outcomes(&b));
+    assert_eq!(b.image.id(), first.image.id());
+
+    let mut edited = ctx.clone();
+    edited.set_contents("/app/index.js", &b"v2"[..]).unwrap();
+    let b = run(&mut store, APP, &edited);
+    assert_eq!(
+        outcomes(&b),
+        [
+            "[1/3] COPY app /app => built: COPY source app/index.js changed",
+            "[2/3] COPY README.md / => built: parent step #1 was rebuilt",
+        ]
+    );
+
+    let mut chmodded = ctx.clone();
+    chmodded.update_meta("/README.md", true, |m| m.mode = 0o600).unwrap();
+    let b = run(&mut store, APP, &chmodded);
+    assert_eq!(
+        outcomes(&b),
+        [
+            "[1/3] COPY app /app => CACHED",
+            "[2/3] COPY README.md / => built: COPY source README.md changed",
+        ]
+    );
+}
+
+#[test]
+fn instruction_changes_and_no_cache_are_explained() {
+    let ctx = context(&[("a", "a"), ("b", "b")]);
+    let mut store = MemoryStore::new();
+    run(&mut store, "FROM scratch\nCOPY a /a\nCOPY b /b\n", &ctx);
+    let b = run(&mut store, "FROM scratch\nCOPY a /a\nCOPY b /c\n", &ctx);
+    assert_eq!(
+        outcomes(&b)[1],
+        "[2/3] COPY b /c => built: instruction changed (was: COPY b /b)"
+    );
+    let mut req = Request::new("FROM scratch\nCOPY a /a\n", &ctx);
+    req.no_cache = true;
+    let b = build(&req, &mut store, &mut ()).unwrap();
+    assert_eq!(b.steps[0].outcome, Outcome::Built(MissReason::NoCache));
+}
+
+#[test]
+fn alpine_workdir_metadata_and_history() {
+    let ctx = context(&[("server.js", "require('http')")]);
+    let mut store = MemoryStore::new();
+    let df = "FROM alpine:3.20\nENV NODE_ENV=production\nWORKDIR /usr/src/app\nCOPY server.js .\nEXPOSE 8080\nUSER nobody\nCMD [\"node\", \"server.js\"]\n";
+    let b = run(&mut store, df, &ctx);
+    assert_eq!(b.image.layers.len(), 3, "alpine, WORKDIR, COPY");
+    let c = config(&store, &b);
+    assert_eq!(c.config.working_dir, "/usr/src/app");
+    assert_eq!(c.config.cmd, ["node", "server.js"]);
+    assert_eq!(c.config.user, "nobody");
+    assert!(c.config.env.contains(&"NODE_ENV=production".to_string()));
+    assert!(c.config.env[0].starts_with("PATH="));
+    assert!(c.config.exposed_ports.contains_key("8080/tcp"));
+    let rows: Vec<(String, bool)> = c.history.iter().map(|h| (h.created_by.clone(), h.empty_layer)).collect();
+    assert_eq!(rows[0].1, false);
+    assert!(rows.contains(&("WORKDIR /usr/src/app # buildkit".to_string(), false)), "{rows:?}");
+    assert!(rows.contains(&("ENV NODE_ENV=production".to_string(), true)), "{rows:?}");
+    // The non-empty history rows pair with the layers.
+    assert_eq!(c.history.iter().filter(|h| !h.empty_layer).count(), c.rootfs.diff_ids.len());
+    // The base image was stored and tagged, as a pull would.
+    assert!(store.images().iter().any(|i| i.tags == ["docker.io/library/alpine:3.20"]));
+    // The copied file is in the working directory.
+    let copy = b.steps.iter().find(|s| s.text.starts_with("COPY")).unwrap();
+    let paths: Vec<&str> = copy.changes.as_ref().unwrap().iter().map(|c| c.path.as_str()).collect();
+    assert!(paths.contains(&"/usr/src/app/server.js"), "{paths:?}");
+}
+
+#[test]
+fn multi_stage_builds_only_what_the_target_needs() {
+    let ctx = context(&[("main.go", "package main")]);
+    let df = "FROM busybox AS build\nCOPY main.go /src/\nRUN echo compile\n\nFROM scratch AS unused\nCOPY main.go /nope\n\nFROM scratch\nCOPY --from=build /src/main.go /bin/app\n";
+    let mut store = MemoryStore::new();
+    let b = run(&mut store, df, &ctx);
+    let texts: Vec<&str> = b.steps.iter().map(|s| s.label.as_str()).collect();
+    assert_eq!(texts, ["[build 1/3]", "[build 2/3]", "[build 3/3]", "[stage-2 1/2]"]);
+    assert!(b.steps[2].notices[0].contains("not simulated"));
+    assert_eq!(b.image.layers.len(), 1);
+    let mut req = Request::new(df, &ctx);
+    req.target = Some("unused".into());
+    let b = build(&req, &mut store, &mut ()).unwrap();
+    assert_eq!(b.steps.len(), 1);
+    req.target = Some("nope".into());
+    let (e, _) = build(&req, &mut store, &mut ()).unwrap_err();
+    assert_eq!(e.message, "failed to reach build target nope in Dockerfile");
+}
+
+#[test]
+fn errors_point_at_the_instruction_and_leave_names_alone() {
+    let ctx = context(&[("a", "a")]);
+    let mut store = MemoryStore::new();
+    let df = "FROM scratch\nCOPY a /a\nCOPY missing.txt /\n";
+    let (e, steps) = build(&Request::new(df, &ctx), &mut store, &mut ()).unwrap_err();
+    assert_eq!(e.message, "failed to compute cache key: \"/missing.txt\": not found");
+    assert_eq!(&df[e.span.unwrap().start..e.span.unwrap().end], "COPY missing.txt /");
+    assert_eq!(steps.len(), 1, "the failing step is not reported as run");
+    assert!(store.images().is_empty());
+    let (e, _) = build(&Request::new("FROM node:18\n", &ctx), &mut store, &mut ()).unwrap_err();
+    assert!(e.message.contains("docker.io/library/node:18: not found"), "{}", e.message);
+    assert_eq!(e.span.map(|s| &"FROM node:18\n"[s.start..s.end]), Some("node:18"));
+    let (e, _) = build(&Request::new("FROM scratch\nCOPY ../etc/passwd /\n", &ctx), &mut store, &mut ()).unwrap_err();
+    assert_eq!(e.message, "forbidden path outside the build context: ../etc/passwd ()");
+}
+
+#[test]
+fn add_extracts_local_tars_and_copy_does_not() {
+    let tar = crate::oci::tar::write_tar(&[
+        crate::oci::tar::Entry::dir("pkg", 0o755),
+        crate::oci::tar::Entry::file("pkg/a.txt", &b"A"[..], 0o644),
+    ])
+    .unwrap();
+    let mut ctx = Fs::new();
+    ctx.write_file("/bundle.tar", tar, Meta::new(0o644)).unwrap();
+    let mut store = MemoryStore::new();
+    let b = run(&mut store, "FROM scratch\nADD bundle.tar /opt/\nCOPY bundle.tar /raw/\n", &ctx);
+    let add: Vec<&str> = b.steps[0].changes.as_ref().unwrap().iter().map(|c| c.path.as_str()).collect();
+    assert_eq!(add, ["/opt", "/opt/pkg", "/opt/pkg/a.txt"]);
+    let copy: Vec<&str> = b.steps[1].changes.as_ref().unwrap().iter().map(|c| c.path.as_str()).collect();
+    assert_eq!(copy, ["/raw", "/raw/bundle.tar"]);
+}
+
+#[test]
+fn onbuild_triggers_run_when_used_as_a_base() {
+    let ctx = context(&[("app.txt", "x")]);
+    let mut store = MemoryStore::new();
+    let base = run(&mut store, "FROM scratch\nONBUILD COPY app.txt /app/\n", &ctx);
+    store.tag("docker.io/library/mybase:latest", &base.image.manifest_digest, base.image.manifest.len() as u64).unwrap();
+    let b = run(&mut store, "FROM mybase\nENV X=1\n", &ctx);
+    assert!(b.steps.iter().any(|s| s.text == "COPY app.txt /app/"), "{:?}", outcomes(&b));
+    let c = config(&store, &b);
+    assert!(c.config.on_build.is_empty(), "triggers are consumed");
+}
+
+#[test]
+fn build_args_reach_the_cache_key() {
+    let ctx = context(&[]);
+    let df = "FROM busybox\nARG VERSION=1\nRUN echo $VERSION\n";
+    let mut store = MemoryStore::new();
+    run(&mut store, df, &ctx);
+    let mut req = Request::new(df, &ctx);
+    req.build_args.insert("VERSION".into(), "2".into());
+    let b = build(&req, &mut store, &mut ()).unwrap();
+    let run_step = b.steps.iter().find(|s| s.text.starts_with("RUN")).unwrap();
+    assert_eq!(
+        run_step.outcome,
+        Outcome::Built(MissReason::InstructionChanged {
+            before: "RUN |1 VERSION=1 /bin/sh -c echo $VERSION".into()
+        })
+    );
+}
