@@ -4,6 +4,7 @@
 pub mod build;
 pub mod dockerfile;
 pub mod lint;
+pub mod oci;
 pub mod registry;
 pub mod shell;
 pub mod vfs;

@@ -71,7 +71,10 @@ impl MissReason {
                 let mut s = changes
                     .iter()
                     .map(|c| {
-                        if c.starts_with("build arg") || c.starts_with("ENV") || c.starts_with("source") {
+                        if c.starts_with("build arg")
+                            || c.starts_with("ENV")
+                            || c.starts_with("source")
+                        {
                             c.clone()
                         } else {
                             format!("{verb} source {c}")

@@ -88,7 +88,7 @@ impl Filler {
         out.extend_from_slice(b"\x7fELF\x02\x01\x01\0");
         while out.len() < size {
             let run = 256 + (f.next() % 1024) as usize;
-            if f.next() % 2 == 0 {
+            if f.next().is_multiple_of(2) {
                 while out.len() < size && run > 0 {
                     let v = f.next().to_le_bytes();
                     let take = (size - out.len()).min(8);

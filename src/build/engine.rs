@@ -8,14 +8,13 @@
 //! the base and the cached layers before it.
 
 use std::collections::BTreeMap;
-use std::sync::Arc;
 
 use super::cache::{self, MissReason};
 use super::catalog;
-use super::copy::{self, CopyError, Options as CopyOptions, Source};
+use super::copy::{self, CopyError, Options as CopyOptions};
 use super::dockerignore::Dockerignore;
 use super::image::{Health, HistoryRow, RunConfig};
-use super::layer::{self, LayerBlob};
+use super::layer;
 use super::store::{CacheRecord, LayerRef, Store, StoreError};
 use crate::dockerfile::instructions::{
     self, BuildArgs, CommandLine, Instr, Instruction, Stage, automatic_args,
@@ -48,7 +47,7 @@ impl<'a> Request<'a> {
             target: None,
             no_cache: false,
             epoch: 0,
-            platform: instructions::scope::DEFAULT_PLATFORM.to_string(),
+            platform: instructions::DEFAULT_PLATFORM.to_string(),
         }
     }
 }
@@ -177,6 +176,8 @@ struct Engine<'r, 's> {
     store: &'s mut dyn Store,
     steps: Vec<StepReport>,
     progress: &'s mut dyn Progress,
+    /// The ONBUILD trigger being run, whose text is not in the Dockerfile.
+    trigger: Option<String>,
 }
 
 /// Builds the image `req` describes, storing blobs and cache records in
@@ -191,6 +192,7 @@ pub fn build(
         store,
         steps: Vec::new(),
         progress,
+        trigger: None,
     };
     match engine.run() {
         Ok(image) => Ok(Built {
@@ -205,7 +207,7 @@ pub fn build(
 enum Base {
     Scratch,
     Stage(usize),
-    Image(super::ResolvedImage),
+    Image(Box<super::ResolvedImage>),
 }
 
 impl<'r, 's> Engine<'r, 's> {
@@ -304,7 +306,7 @@ impl<'r, 's> Engine<'r, 's> {
         }
         let img = super::resolve_image(self.store, name, self.req.epoch)
             .map_err(|m| BuildError::at(m, stage.base.span))?;
-        Ok(Base::Image(img))
+        Ok(Base::Image(Box::new(img)))
     }
 
     fn push_step(&mut self, step: StepReport) -> usize {
@@ -352,7 +354,7 @@ impl<'r, 's> Engine<'r, 's> {
                 s
             }
             Base::Image(img) => {
-                let mut s = StageState::of_image(img);
+                let mut s = StageState::of_image(*img);
                 s.name = stage.name.clone();
                 s
             }
@@ -366,10 +368,12 @@ impl<'r, 's> Engine<'r, 's> {
         if !onbuild.is_empty() {
             let ast = parse(&onbuild.join("\n"));
             for node in &ast.children {
-                let ins = instructions::parse_instruction(node, 0).map_err(|e| {
-                    BuildError::at(format!("ONBUILD trigger: {}", e.message), stage.span)
-                })?;
-                triggers.push(ins);
+                let mut ins = instructions::parse_instruction(node, 0)
+                    .map_err(|e| BuildError::at(format!("ONBUILD trigger: {}", e.0), stage.span))?;
+                // Errors in a trigger point at the FROM that ran it.
+                let text = onbuild_text(node);
+                ins.span = stage.span;
+                triggers.push((ins, text));
             }
         }
         // `[name k/n]`: FROM counts when it is an image, then every RUN,
@@ -378,6 +382,7 @@ impl<'r, 's> Engine<'r, 's> {
         let total = usize::from(from_image)
             + triggers
                 .iter()
+                .map(|(i, _)| i)
                 .chain(&stage.instructions)
                 .filter(|i| is_fs_step(&i.instr))
                 .count();
@@ -403,9 +408,12 @@ impl<'r, 's> Engine<'r, 's> {
             });
         }
         let mut k = usize::from(from_image);
-        for ins in &triggers {
+        for (ins, text) in &triggers {
             k += usize::from(is_fs_step(&ins.instr));
-            self.apply(&mut state, ins, index, &label(k), df, states, meta_args)?;
+            self.trigger = Some(text.clone());
+            let r = self.apply(&mut state, ins, index, &label(k), df, states, meta_args);
+            self.trigger = None;
+            r?;
         }
         for ins in &stage.instructions {
             if is_fs_step(&ins.instr) {
@@ -660,7 +668,10 @@ impl<'r, 's> Engine<'r, 's> {
                 inputs.insert("workdir".into(), state.config.working_dir.clone());
                 let step = Step {
                     text: self.source_text(ins),
-                    history: format!("{} # buildkit", run_text(&run.command, &state.config, &args)),
+                    history: format!(
+                        "{} # buildkit",
+                        run_text(&run.command, &state.config, &args)
+                    ),
                     inputs,
                     independent: false,
                     honours_no_cache: true,
@@ -710,7 +721,10 @@ impl<'r, 's> Engine<'r, 's> {
             .args
             .iter()
             .map(|(k, v)| {
-                let v = state.config.get_env(k).map_or_else(|| v.clone(), str::to_string);
+                let v = state
+                    .config
+                    .get_env(k)
+                    .map_or_else(|| v.clone(), str::to_string);
                 (k.clone(), v)
             })
             .collect()
@@ -718,6 +732,9 @@ impl<'r, 's> Engine<'r, 's> {
 
     /// The instruction as the log shows it: as written, on one line.
     fn source_text(&self, ins: &Instruction) -> String {
+        if let Some(trigger) = &self.trigger {
+            return format!("ONBUILD {trigger}");
+        }
         let src = &self.req.dockerfile[ins.span.start..ins.span.end];
         let first = src.lines().next().unwrap_or("");
         let joined: String = src
@@ -756,9 +773,9 @@ impl<'r, 's> Engine<'r, 's> {
             None
         } else {
             self.store.cache_get(&key).filter(|r| {
-                r.layer.as_ref().is_none_or(|l| {
-                    Digest::parse(&l.digest).is_ok_and(|d| self.store.has_blob(&d))
-                })
+                r.layer
+                    .as_ref()
+                    .is_none_or(|l| Digest::parse(&l.digest).is_ok_and(|d| self.store.has_blob(&d)))
             })
         };
         let mut report = StepReport {
@@ -793,7 +810,7 @@ impl<'r, 's> Engine<'r, 's> {
             cache::explain(
                 &*self.store,
                 &parent,
-                &step.history,
+                &step.text,
                 &step.inputs,
                 state.rebuilt_at,
                 step.independent,
@@ -842,7 +859,7 @@ impl<'r, 's> Engine<'r, 's> {
             key: key.clone(),
             parent,
             seq: 0,
-            instruction: step.history.clone(),
+            instruction: step.text.clone(),
             inputs: step.inputs,
             layer: Some(layer_ref.clone()),
         })?;
@@ -891,7 +908,8 @@ impl<'r, 's> Engine<'r, 's> {
                         .cloned()
                         .ok_or_else(|| err(format!("stage {f} was not built")))?,
                     None => {
-                        let img = super::resolve_image(self.store, f, self.req.epoch).map_err(err)?;
+                        let img =
+                            super::resolve_image(self.store, f, self.req.epoch).map_err(err)?;
                         StageState::of_image(img)
                     }
                 };
@@ -899,8 +917,7 @@ impl<'r, 's> Engine<'r, 's> {
                 (self.materialize(&mut st)?, false, key)
             }
         };
-        let excludes =
-            Dockerignore::parse(&spec.exclude.join("\n")).map_err(|e| err(e.message))?;
+        let excludes = Dockerignore::parse(&spec.exclude.join("\n")).map_err(|e| err(e.message))?;
         let mut notices = Vec::new();
         let mut selections: Vec<(Vec<copy::Selected>, bool)> = Vec::new();
         let mut inline = Fs::new();
@@ -926,7 +943,11 @@ impl<'r, 's> Engine<'r, 's> {
                 inline
                     .mkdir_all(&dir, Meta::new(0o755))
                     .and_then(|_| {
-                        inline.write_file(&format!("{dir}/{file_name}"), data.into_bytes(), Meta::new(0o600))
+                        inline.write_file(
+                            &format!("{dir}/{file_name}"),
+                            data.into_bytes(),
+                            Meta::new(0o600),
+                        )
                     })
                     .map_err(|e| err(e.to_string()))?;
                 let sel = copy::select(&inline, &dir, file_name, false, false)
@@ -946,7 +967,11 @@ impl<'r, 's> Engine<'r, 's> {
             inline
                 .mkdir_all(&dir, Meta::new(0o755))
                 .and_then(|_| {
-                    inline.write_file(&format!("{dir}/{}", h.name), h.content.as_bytes(), Meta::new(0o644))
+                    inline.write_file(
+                        &format!("{dir}/{}", h.name),
+                        h.content.as_bytes(),
+                        Meta::new(0o644),
+                    )
                 })
                 .map_err(|e| err(e.to_string()))?;
             let sel = copy::select(&inline, &dir, &h.name, false, false)
@@ -1037,10 +1062,7 @@ impl<'r, 's> Engine<'r, 's> {
         };
         let epoch = self.req.epoch;
         let run = move |fs: &mut Fs| -> Result<Vec<String>, String> {
-            let owner = match &opts.chown {
-                Some(c) => Some(owner_of(c, fs, &mut notices)),
-                None => None,
-            };
+            let owner = opts.chown.as_ref().map(|c| owner_of(c, fs, &mut notices));
             for (sel, unpack) in &selections {
                 let mut plain = Vec::new();
                 for s in sel {
@@ -1049,8 +1071,14 @@ impl<'r, 's> Engine<'r, 's> {
                         && layer::is_archive(&f.data)
                     {
                         let dir = dest.trim_end_matches('/');
-                        layer::extract(fs, &f.data, if dir.is_empty() { "/" } else { dir }, owner, epoch)
-                            .map_err(|m| format!("{name} {}: {m}", s.rel))?;
+                        layer::extract(
+                            fs,
+                            &f.data,
+                            if dir.is_empty() { "/" } else { dir },
+                            owner,
+                            epoch,
+                        )
+                        .map_err(|m| format!("{name} {}: {m}", s.rel))?;
                         continue;
                     }
                     plain.push(s.clone());
@@ -1075,12 +1103,19 @@ impl<'r, 's> Engine<'r, 's> {
             &state.os,
             self.req.epoch,
         );
-        self.store.put_blob(&parts.config_digest, parts.config.clone())?;
-        self.store.put_blob(&parts.manifest_digest, parts.manifest.clone())?;
+        self.store
+            .put_blob(&parts.config_digest, parts.config.clone())?;
+        self.store
+            .put_blob(&parts.manifest_digest, parts.manifest.clone())?;
         self.store
             .add_image(&parts.manifest_digest, parts.manifest.len() as u64)?;
         Ok(parts)
     }
+}
+
+/// The source text of a parsed trigger line.
+fn onbuild_text(node: &crate::dockerfile::Node) -> String {
+    node.original.trim().to_string()
 }
 
 const DEFAULT_PATH: &str = "PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
@@ -1130,7 +1165,10 @@ fn owner_of(spec: &str, fs: &Fs, notices: &mut Vec<String>) -> (u32, u32) {
 
 /// FROM, COPY, ADD, RUN and WORKDIR are steps in BuildKit's log; the rest only change the config.
 fn is_fs_step(i: &Instr) -> bool {
-    matches!(i, Instr::Run(_) | Instr::Copy(_) | Instr::Add(_) | Instr::Workdir { .. })
+    matches!(
+        i,
+        Instr::Run(_) | Instr::Copy(_) | Instr::Add(_) | Instr::Workdir { .. }
+    )
 }
 
 fn is_url(s: &str) -> bool {
@@ -1185,13 +1223,23 @@ fn needed_stages(df: &instructions::Dockerfile, target: usize) -> Vec<usize> {
         for ins in &s.instructions {
             match &ins.instr {
                 Instr::Copy(c) => {
-                    if let Some(j) = c.from.as_ref().and_then(|f| f.value.as_deref()).and_then(|f| index_of(f, i)) {
+                    if let Some(j) = c
+                        .from
+                        .as_ref()
+                        .and_then(|f| f.value.as_deref())
+                        .and_then(|f| index_of(f, i))
+                    {
                         todo.push(j);
                     }
                 }
                 Instr::Run(r) => {
                     for m in &r.mounts {
-                        if let Some(j) = m.mount.as_ref().and_then(|m| m.from.as_deref()).and_then(|f| index_of(f, i)) {
+                        if let Some(j) = m
+                            .mount
+                            .as_ref()
+                            .and_then(|m| m.from.as_deref())
+                            .and_then(|f| index_of(f, i))
+                        {
                             todo.push(j);
                         }
                     }
@@ -1275,7 +1323,10 @@ fn expand_ports(spec: &str) -> Result<Vec<String>, String> {
     }
     let bad = || format!("invalid containerPort: {ports}");
     let (lo, hi) = match ports.split_once('-') {
-        Some((a, b)) => (a.parse::<u16>().map_err(|_| bad())?, b.parse::<u16>().map_err(|_| bad())?),
+        Some((a, b)) => (
+            a.parse::<u16>().map_err(|_| bad())?,
+            b.parse::<u16>().map_err(|_| bad())?,
+        ),
         None => {
             let p = ports.parse::<u16>().map_err(|_| bad())?;
             (p, p)

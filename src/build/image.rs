@@ -37,10 +37,11 @@ pub struct RunConfig {
 
 impl RunConfig {
     pub fn get_env(&self, key: &str) -> Option<&str> {
-        self.env
-            .iter()
-            .rev()
-            .find_map(|kv| kv.split_once('=').filter(|(k, _)| *k == key).map(|(_, v)| v))
+        self.env.iter().rev().find_map(|kv| {
+            kv.split_once('=')
+                .filter(|(k, _)| *k == key)
+                .map(|(_, v)| v)
+        })
     }
 
     /// Sets `key` in place when present (Docker keeps the original position).

@@ -62,7 +62,9 @@ pub fn entries(changes: &[vfs::Change], first_layer: bool) -> Vec<Entry> {
     let inos: BTreeMap<String, u64> = changes
         .iter()
         .filter_map(|c| match &c.node {
-            Some(Node::File(f)) if f.ino != 0 => Some((c.path.trim_start_matches('/').to_string(), f.ino)),
+            Some(Node::File(f)) if f.ino != 0 => {
+                Some((c.path.trim_start_matches('/').to_string(), f.ino))
+            }
             _ => None,
         })
         .collect();
@@ -104,7 +106,12 @@ pub fn apply(fs: &mut Fs, blob: &[u8]) -> Result<(), String> {
     apply_entries(fs, &entries, "/", None)
 }
 
-fn apply_entries(fs: &mut Fs, entries: &[Entry], root: &str, owner: Option<(u32, u32)>) -> Result<(), String> {
+fn apply_entries(
+    fs: &mut Fs,
+    entries: &[Entry],
+    root: &str,
+    owner: Option<(u32, u32)>,
+) -> Result<(), String> {
     let at = |p: &str| {
         if root == "/" {
             format!("/{p}")
@@ -132,7 +139,11 @@ fn apply_entries(fs: &mut Fs, entries: &[Entry], root: &str, owner: Option<(u32,
                 Err(e) => return Err(err(e)),
             },
             EntryKind::Opaque => {
-                let dir = if e.path.is_empty() { root.to_string() } else { path.clone() };
+                let dir = if e.path.is_empty() {
+                    root.to_string()
+                } else {
+                    path.clone()
+                };
                 match fs.clear_dir(&dir) {
                     Ok(()) | Err(vfs::Error::NotFound(_)) => {}
                     Err(e) => return Err(err(e)),
@@ -141,7 +152,9 @@ fn apply_entries(fs: &mut Fs, entries: &[Entry], root: &str, owner: Option<(u32,
             EntryKind::Dir => {
                 fs.mkdir_all(&parent, Meta::new(0o755)).map_err(err)?;
                 match fs.get(&path, false) {
-                    Ok(Some(Node::Dir(_))) => fs.update_meta(&path, false, |m| *m = meta).map_err(err)?,
+                    Ok(Some(Node::Dir(_))) => {
+                        fs.update_meta(&path, false, |m| *m = meta).map_err(err)?
+                    }
                     Ok(None) => {}
                     _ => fs
                         .put(
@@ -199,7 +212,13 @@ pub fn is_archive(data: &[u8]) -> bool {
 }
 
 /// ADD's auto-extraction of a local archive into `dest`.
-pub fn extract(fs: &mut Fs, data: &[u8], dest: &str, owner: Option<(u32, u32)>, epoch: i64) -> Result<(), String> {
+pub fn extract(
+    fs: &mut Fs,
+    data: &[u8],
+    dest: &str,
+    owner: Option<(u32, u32)>,
+    epoch: i64,
+) -> Result<(), String> {
     let entries = tar::read_layer(data, &limits()).map_err(|e| e.to_string())?;
     fs.mkdir_all(
         dest,

@@ -108,7 +108,11 @@ pub fn parse_rfc3339(s: &str) -> Option<i64> {
 fn to_oci_config(c: &RunConfig) -> Config {
     Config {
         user: c.user.clone(),
-        exposed_ports: c.exposed_ports.iter().map(|p| (p.clone(), Empty {})).collect(),
+        exposed_ports: c
+            .exposed_ports
+            .iter()
+            .map(|p| (p.clone(), Empty {}))
+            .collect(),
         env: c.env.clone(),
         entrypoint: c.entrypoint.clone().unwrap_or_default(),
         cmd: c.cmd.clone().unwrap_or_default(),
@@ -222,7 +226,11 @@ pub fn full_name(name: &str) -> Result<String, String> {
 }
 
 /// Reads an image of the store by manifest digest.
-pub fn load_image(store: &dyn Store, manifest: &Digest, name: &str) -> Result<ResolvedImage, String> {
+pub fn load_image(
+    store: &dyn Store,
+    manifest: &Digest,
+    name: &str,
+) -> Result<ResolvedImage, String> {
     let mbytes = store
         .blob(manifest)
         .map_err(|e| e.to_string())?
@@ -268,7 +276,11 @@ pub fn load_image(store: &dyn Store, manifest: &Digest, name: &str) -> Result<Re
 /// Finds an image for FROM or COPY --from: a name in the store first (as
 /// Docker uses local images), then the offline catalog, which is stored and
 /// tagged like a pull.
-pub fn resolve_image(store: &mut dyn Store, name: &str, _epoch: i64) -> Result<ResolvedImage, String> {
+pub fn resolve_image(
+    store: &mut dyn Store,
+    name: &str,
+    _epoch: i64,
+) -> Result<ResolvedImage, String> {
     let reference = engine::normalize(name)?;
     let full = reference.to_string();
     if let Some(entry) = store.images().into_iter().find(|e| e.tags.contains(&full)) {
@@ -377,6 +389,9 @@ mod time_tests {
             assert_eq!(rfc3339(t), s);
             assert_eq!(parse_rfc3339(s), Some(t));
         }
-        assert_eq!(parse_rfc3339("2024-09-06T14:05:36.123+02:00"), Some(1_725_624_336));
+        assert_eq!(
+            parse_rfc3339("2024-09-06T14:05:36.123+02:00"),
+            Some(1_725_624_336)
+        );
     }
 }

@@ -119,7 +119,10 @@ impl Store for MemoryStore {
     }
 
     fn blobs(&self) -> Vec<(Digest, u64)> {
-        self.blobs.iter().map(|(d, b)| (*d, b.len() as u64)).collect()
+        self.blobs
+            .iter()
+            .map(|(d, b)| (*d, b.len() as u64))
+            .collect()
     }
 
     fn images(&self) -> Vec<ImageEntry> {
@@ -137,7 +140,10 @@ impl Store for MemoryStore {
         for (_, tags) in self.images.values_mut() {
             tags.retain(|t| t != name);
         }
-        let (_, tags) = self.images.entry(*manifest).or_insert((manifest_size, Vec::new()));
+        let (_, tags) = self
+            .images
+            .entry(*manifest)
+            .or_insert((manifest_size, Vec::new()));
         tags.push(name.to_string());
         tags.sort();
         Ok(())
@@ -151,7 +157,9 @@ impl Store for MemoryStore {
     }
 
     fn add_image(&mut self, manifest: &Digest, manifest_size: u64) -> Result<(), StoreError> {
-        self.images.entry(*manifest).or_insert((manifest_size, Vec::new()));
+        self.images
+            .entry(*manifest)
+            .or_insert((manifest_size, Vec::new()));
         Ok(())
     }
 
@@ -165,7 +173,11 @@ impl Store for MemoryStore {
     }
 
     fn cache_children(&self, parent: &str) -> Vec<CacheRecord> {
-        self.cache.values().filter(|r| r.parent == parent).cloned().collect()
+        self.cache
+            .values()
+            .filter(|r| r.parent == parent)
+            .cloned()
+            .collect()
     }
 
     fn cache_put(&mut self, mut record: CacheRecord) -> Result<(), StoreError> {

@@ -23,11 +23,12 @@ fn copy(
     dest: &str,
     opts: &Options,
 ) -> Result<(), CopyError> {
-    let mut sel = Vec::new();
+    // One copy per source, as the engine (and BuildKit) does it.
     for s in sources {
-        sel.extend(select(src, "", s, true, opts.parents)?);
+        let sel = select(src, "", s, true, opts.parents)?;
+        copy_into(dst, dest, &sel, sources.len(), opts, None, None)?;
     }
-    copy_into(dst, dest, &sel, sources.len(), opts, None, None)
+    Ok(())
 }
 
 fn tree(fs: &Fs) -> Vec<String> {

@@ -11,7 +11,9 @@ mod scope;
 pub use flags::suggest;
 pub use healthcheck::parse_go_duration;
 pub use mount::{Device, Mount, MountType, parse_device, parse_mount};
-pub use scope::{BuildArgs, expand_dockerfile, expand_dockerfile_with};
+pub use scope::{
+    BuildArgs, DEFAULT_PLATFORM, automatic_args, expand_dockerfile, expand_dockerfile_with,
+};
 
 use super::Diagnostic;
 use super::ast::{Heredoc, Node, Word, go_equal_fold, go_lower, go_quote};

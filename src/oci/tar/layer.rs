@@ -1,0 +1,130 @@
+//! A layer blob in one pass: tar bytes → (sha256 → diff_id) and
+//! (gzip → sha256 → digest, blob). The uncompressed tar is never held whole.
+
+use std::io::{self, Write};
+
+use flate2::GzBuilder;
+
+use super::{Entry, TarError, TarWriter};
+use crate::oci::digest::{Digest, Hasher};
+use crate::oci::image::media_types;
+
+/// The gzip level every layer is compressed with. Gzip bytes depend on the
+/// encoder and its level, so both are pinned (flate2 on zlib-rs, level 6,
+/// zlib's and Go's default): the same entries give the same layer digest on
+/// wasm32 and natively.
+pub const GZIP_LEVEL: u32 = 6;
+
+/// The gzip header's OS byte: 255 ("unknown"), as Go's gzip writes it.
+const GZIP_OS_UNKNOWN: u8 = 255;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Compression {
+    /// `application/vnd.oci.image.layer.v1.tar`: digest == diff_id.
+    None,
+    /// `application/vnd.oci.image.layer.v1.tar+gzip`, pinned encoder and
+    /// level, header mtime 0, no file name.
+    Gzip,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Layer {
+    /// sha256 of the uncompressed tar (`rootfs.diff_ids`).
+    pub diff_id: Digest,
+    /// sha256 of `blob` (the manifest's layer descriptor).
+    pub digest: Digest,
+    /// Length of `blob`.
+    pub size: u64,
+    /// Length of the uncompressed tar.
+    pub tar_size: u64,
+    pub compression: Compression,
+    pub blob: Vec<u8>,
+}
+
+impl Layer {
+    pub fn media_type(&self) -> &'static str {
+        match self.compression {
+            Compression::None => media_types::OCI_LAYER_TAR,
+            Compression::Gzip => media_types::OCI_LAYER_TAR_GZIP,
+        }
+    }
+}
+
+/// Writes `entries` in the order given (see [`super::sort_entries`]).
+pub fn write_layer(entries: &[Entry], compression: Compression) -> Result<Layer, TarError> {
+    let sink = match compression {
+        Compression::None => Sink::Plain(HashingVec::default()),
+        Compression::Gzip => Sink::Gzip(
+            GzBuilder::new()
+                .mtime(0)
+                .operating_system(GZIP_OS_UNKNOWN)
+                .write(HashingVec::default(), flate2::Compression::new(GZIP_LEVEL)),
+        ),
+    };
+    let mut w = TarWriter::new(Tee {
+        hasher: Hasher::new(),
+        sink,
+    });
+    for e in entries {
+        w.append(e)?;
+    }
+    let tar_size = w.bytes_written();
+    let tee = w.finish()?;
+    let diff_id = tee.hasher.finish();
+    let blob = match tee.sink {
+        Sink::Plain(v) => v,
+        Sink::Gzip(gz) => gz.finish().map_err(|e| TarError::Io(e.to_string()))?,
+    };
+    let digest = blob.hasher.finish();
+    Ok(Layer {
+        diff_id,
+        digest,
+        size: blob.buf.len() as u64,
+        tar_size,
+        compression,
+        blob: blob.buf,
+    })
+}
+
+struct Tee {
+    hasher: Hasher,
+    sink: Sink,
+}
+
+enum Sink {
+    Plain(HashingVec),
+    Gzip(flate2::write::GzEncoder<HashingVec>),
+}
+
+impl Write for Tee {
+    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+        let n = match &mut self.sink {
+            Sink::Plain(v) => v.write(buf)?,
+            Sink::Gzip(gz) => gz.write(buf)?,
+        };
+        self.hasher.update(&buf[..n]);
+        Ok(n)
+    }
+    fn flush(&mut self) -> io::Result<()> {
+        // A gzip flush would emit a sync block and change the bytes; the
+        // encoder is finished explicitly instead.
+        Ok(())
+    }
+}
+
+#[derive(Default)]
+struct HashingVec {
+    hasher: Hasher,
+    buf: Vec<u8>,
+}
+
+impl Write for HashingVec {
+    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+        self.hasher.update(buf);
+        self.buf.extend_from_slice(buf);
+        Ok(buf.len())
+    }
+    fn flush(&mut self) -> io::Result<()> {
+        Ok(())
+    }
+}
