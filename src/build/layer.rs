@@ -84,8 +84,25 @@ pub fn entries(changes: &[vfs::Change], first_layer: bool) -> Vec<Entry> {
     out
 }
 
+/// The layer of a step that changed nothing: an empty tar (1024 zero
+/// bytes), gzipped as Go does it. Its digest,
+/// `sha256:4f4fb700ef54461cfa02571ae0db9a0dc1e0cdb5577484a6d75e68dc38e8acc1`,
+/// is the empty layer every BuildKit image shares (`exptypes.EmptyGZLayer`),
+/// so layerlab's empty layers are byte for byte Docker's.
+pub const EMPTY_LAYER_GZ: [u8; 32] = [
+    0x1f, 0x8b, 0x08, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0xff, 0x62, 0x18, 0x05, 0xa3, 0x60, 0x14,
+    0x8c, 0x58, 0x00, 0x08, 0x00, 0x00, 0xff, 0xff, 0x2e, 0xaf, 0xb5, 0xef, 0x00, 0x04, 0x00, 0x00,
+];
+
 /// Writes the layer for `changes` (gzip, the pinned backend).
 pub fn write(changes: &[vfs::Change], first_layer: bool) -> Result<LayerBlob, String> {
+    if changes.is_empty() {
+        return Ok(LayerBlob {
+            digest: Digest::of(&EMPTY_LAYER_GZ),
+            diff_id: Digest::of(&[0u8; 1024]),
+            bytes: Arc::from(&EMPTY_LAYER_GZ[..]),
+        });
+    }
     let entries = entries(changes, first_layer);
     let layer = tar::write_layer(&entries, Compression::Gzip).map_err(|e| e.to_string())?;
     Ok(LayerBlob {
@@ -231,4 +248,25 @@ pub fn extract(
     )
     .map_err(|e| e.to_string())?;
     apply_entries(fs, &entries, dest, owner)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_empty_layer_is_dockers() {
+        let l = write(&[], false).unwrap();
+        assert_eq!(
+            l.digest.to_string(),
+            "sha256:4f4fb700ef54461cfa02571ae0db9a0dc1e0cdb5577484a6d75e68dc38e8acc1"
+        );
+        assert_eq!(
+            l.diff_id.to_string(),
+            "sha256:5f70bf18a086007016e948b04aed3b82103a36bea41755b6cddfaf10ace3c6ef"
+        );
+        // It reads back as a layer with nothing in it.
+        assert!(tar::read_layer(&l.bytes, &limits()).unwrap().is_empty());
+        assert_eq!(Digest::of(&tar::write_tar(&[]).unwrap()), l.diff_id);
+    }
 }
