@@ -488,6 +488,7 @@ pub fn copy_into(
             let parent = if i == 0 { "/" } else { &target[..i] };
             dst.mkdir_all(parent, dir_meta)?;
         }
+        let mut linked: BTreeMap<u64, String> = BTreeMap::new();
         let mut put = |rel_inside: &str, node: &Node| -> Result<(), CopyError> {
             let path = if rel_inside.is_empty() {
                 target.clone()
@@ -517,6 +518,18 @@ pub fn copy_into(
                 Node::File(f) => {
                     if let Ok(Some(Node::Dir(_))) = dst.get(&path, false) {
                         dst.remove_all(&path)?;
+                    }
+                    // Hardlinked sources stay linked in the copy, as BuildKit
+                    // and buildah copy them.
+                    if f.ino != 0 {
+                        if let Some(first) = linked.get(&f.ino) {
+                            if dst.get(&path, false).is_ok() {
+                                dst.remove_all(&path)?;
+                            }
+                            dst.hardlink(first, &path)?;
+                            return Ok(());
+                        }
+                        linked.insert(f.ino, path.clone());
                     }
                     dst.put(
                         &path,

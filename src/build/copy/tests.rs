@@ -227,3 +227,15 @@ fn go_match_is_filepath_match() {
     }
     assert!(go_match("[", "a").is_err());
 }
+
+#[test]
+fn hardlinks_in_the_source_stay_linked() {
+    let mut src = ctx(&[("bin/busybox", "bb", 0o755)]);
+    src.hardlink("/bin/busybox", "/bin/sh").unwrap();
+    let mut dst = Fs::new();
+    copy(&src, &mut dst, &["bin"], "/usr/bin", &opts()).unwrap();
+    let a = dst.stat("/usr/bin/busybox").unwrap();
+    let b = dst.stat("/usr/bin/sh").unwrap();
+    assert_eq!(a.ino, b.ino);
+    assert_ne!(a.ino, 0);
+}
