@@ -61,15 +61,12 @@ pub fn write_layer(entries: &[Entry], compression: Compression) -> Result<Layer,
                 .write(HashingVec::default(), flate2::Compression::new(GZIP_LEVEL)),
         ),
     };
-    let mut w = TarWriter::new(Tee {
-        hasher: Hasher::new(),
-        sink,
-    });
+    let mut w = TarWriter::new(Tee { hasher: Hasher::new(), size: 0, sink });
     for e in entries {
         w.append(e)?;
     }
-    let tar_size = w.bytes_written();
     let tee = w.finish()?;
+    let tar_size = tee.size;
     let diff_id = tee.hasher.finish();
     let blob = match tee.sink {
         Sink::Plain(v) => v,
@@ -88,6 +85,7 @@ pub fn write_layer(entries: &[Entry], compression: Compression) -> Result<Layer,
 
 struct Tee {
     hasher: Hasher,
+    size: u64,
     sink: Sink,
 }
 
@@ -103,6 +101,7 @@ impl Write for Tee {
             Sink::Gzip(gz) => gz.write(buf)?,
         };
         self.hasher.update(&buf[..n]);
+        self.size += n as u64;
         Ok(n)
     }
     fn flush(&mut self) -> io::Result<()> {

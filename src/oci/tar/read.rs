@@ -86,6 +86,7 @@ impl<'l, R: Read> Reader<'l, R> {
     fn read_all(mut self) -> Result<Vec<Entry>, TarError> {
         let mut pending = Pending::default();
         loop {
+            self.name.clear();
             let mut block = [0u8; BLOCK];
             if !self.read_block(&mut block)? {
                 // Go's reader also accepts an archive that ends without its
@@ -491,7 +492,7 @@ fn parse_octal(field: &[u8]) -> Option<u64> {
 
 /// PAX times are decimal seconds with an optional fraction; layerlab keeps
 /// whole seconds, rounding towards negative infinity like Go's `time.Unix`.
-fn pax_time(v: &[u8]) -> Option<i64> {
+pub(super) fn pax_time(v: &[u8]) -> Option<i64> {
     let s = std::str::from_utf8(v).ok()?;
     let (secs, frac) = match s.split_once('.') {
         Some((a, b)) => (a, b),
@@ -511,7 +512,7 @@ fn pax_time(v: &[u8]) -> Option<i64> {
 
 /// Lexically resolves `path` inside the root: `None` for the root itself,
 /// `Err` when `..` climbs above it.
-fn normalize(path: &str) -> Result<Option<String>, ()> {
+pub(super) fn normalize(path: &str) -> Result<Option<String>, ()> {
     let mut parts: Vec<&str> = Vec::new();
     for c in path.split('/') {
         match c {
@@ -540,7 +541,3 @@ fn type_name(t: u8) -> String {
     }
 }
 
-#[cfg(test)]
-pub(super) mod testing {
-    pub use super::{normalize, pax_time};
-}

@@ -279,7 +279,7 @@ fn pax_block(real_name: &str, size: u64) -> [u8; BLOCK] {
 }
 
 /// Records `"<len> <key>=<value>\n"`, where `<len>` counts itself.
-fn pax_data(records: &[(&str, String)]) -> String {
+pub(super) fn pax_data(records: &[(&str, String)]) -> String {
     let mut out = String::new();
     for (k, v) in records {
         let body = k.len() + v.len() + 3;
@@ -293,7 +293,7 @@ fn pax_data(records: &[(&str, String)]) -> String {
 }
 
 /// Go's `splitUSTARPath`.
-fn split_ustar(name: &str) -> Option<(&str, &str)> {
+pub(super) fn split_ustar(name: &str) -> Option<(&str, &str)> {
     let mut length = name.len();
     if length <= NAME_LEN || !is_ascii(name) {
         return None;
@@ -365,7 +365,3 @@ fn finish_block(b: &mut [u8; BLOCK]) {
     b[155] = b' ';
 }
 
-#[cfg(test)]
-pub(super) mod testing {
-    pub use super::{pax_data, split_ustar};
-}
