@@ -61,7 +61,11 @@ pub fn write_layer(entries: &[Entry], compression: Compression) -> Result<Layer,
                 .write(HashingVec::default(), flate2::Compression::new(GZIP_LEVEL)),
         ),
     };
-    let mut w = TarWriter::new(Tee { hasher: Hasher::new(), size: 0, sink });
+    let mut w = TarWriter::new(Tee {
+        hasher: Hasher::new(),
+        size: 0,
+        sink,
+    });
     for e in entries {
         w.append(e)?;
     }

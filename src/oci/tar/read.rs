@@ -540,4 +540,3 @@ fn type_name(t: u8) -> String {
         t => format!("type {t:#04x}"),
     }
 }
-

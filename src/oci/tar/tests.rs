@@ -156,7 +156,11 @@ fn sort_orders_reproduce_buildah() {
     assert_eq!(s, buildah_layer4());
 
     // The two orders differ exactly on names with bytes below '/'.
-    let mut w = vec![Entry::file("a-c", &b""[..], 0), Entry::dir("a", 0), Entry::file("a/b", &b""[..], 0)];
+    let mut w = vec![
+        Entry::file("a-c", &b""[..], 0),
+        Entry::dir("a", 0),
+        Entry::file("a/b", &b""[..], 0),
+    ];
     let mut c = w.clone();
     sort_entries(&mut w, SortOrder::Walk);
     sort_entries(&mut c, SortOrder::Changes);
@@ -189,7 +193,12 @@ fn opaque_sorts_right_after_its_directory() {
 fn check(block: &[u8], name: &[u8], chksum: &[u8]) {
     let n = block[..100].iter().position(|&b| b == 0).unwrap_or(100);
     assert_eq!(&block[..n], name, "name");
-    assert_eq!(field(block, 148..156), chksum, "checksum of {:?}", String::from_utf8_lossy(name));
+    assert_eq!(
+        field(block, 148..156),
+        chksum,
+        "checksum of {:?}",
+        String::from_utf8_lossy(name)
+    );
 }
 
 #[test]
@@ -205,7 +214,11 @@ fn file_header_bytes() {
     assert_eq!(field(b[0], 136..148), b"00000000000\0");
     assert_eq!(b[0][156], b'0');
     assert_eq!(field(b[0], 257..265), b"ustar\x0000");
-    assert_eq!(field(b[0], 265..329), &[0u8; 64][..], "uname and gname empty");
+    assert_eq!(
+        field(b[0], 265..329),
+        &[0u8; 64][..],
+        "uname and gname empty"
+    );
     assert_eq!(field(b[0], 329..345), b"0000000\x000000000\0");
     assert!(b[0][345..].iter().all(|&c| c == 0));
     assert_eq!(&b[1][..3], b"hi\n");
@@ -238,7 +251,11 @@ fn dir_symlink_hardlink_header_bytes() {
 fn whiteout_and_opaque_header_bytes() {
     let w = hdr(&Entry::whiteout("a.txt").with_owner(5, 5));
     check(&w, b".wh.a.txt", b"010631\0 ");
-    assert_eq!(field(&w, 100..124), b"0000000\x000000000\x000000000\0", "mode 0, owner 0:0");
+    assert_eq!(
+        field(&w, 100..124),
+        b"0000000\x000000000\x000000000\0",
+        "mode 0, owner 0:0"
+    );
     assert_eq!(w[156], b'0');
     check(&hdr(&Entry::whiteout("a/b/f")), b"a/b/.wh.f", b"010461\0 ");
     check(&hdr(&Entry::whiteout("a-c")), b".wh.a-c", b"010233\0 ");
@@ -271,10 +288,18 @@ fn big_ids_get_pax_records() {
     let b = blocks(&t);
     check(b[0], b"PaxHeaders.0/big", b"010704\0 ");
     assert_eq!(b[0][156], b'x');
-    assert_eq!(field(b[0], 329..345), &[0u8; 16][..], "device fields NUL in the x header");
+    assert_eq!(
+        field(b[0], 329..345),
+        &[0u8; 16][..],
+        "device fields NUL in the x header"
+    );
     assert_eq!(&b[1][..30], b"15 gid=2097152\n15 uid=3000000\n");
     check(b[2], b"big", b"007662\0 ");
-    assert_eq!(field(b[2], 108..124), b"0000000\x000000000\0", "ids that do not fit are 0");
+    assert_eq!(
+        field(b[2], 108..124),
+        b"0000000\x000000000\0",
+        "ids that do not fit are 0"
+    );
 }
 
 #[test]
@@ -284,7 +309,11 @@ fn long_names_prefix_split() {
     let t = hdr(&Entry::dir(&format!("p1/{d90}/{e90}"), 0o755));
     check(&t, format!("{e90}/").as_bytes(), b"053062\0 ");
     assert_eq!(&t[345..345 + 93], format!("p1/{d90}").as_bytes());
-    let t = hdr(&Entry::file(&format!("p1/{d90}/{e90}/file"), &b"m\n"[..], 0o644));
+    let t = hdr(&Entry::file(
+        &format!("p1/{d90}/{e90}/file"),
+        &b"m\n"[..],
+        0o644,
+    ));
     check(&t, format!("{e90}/file").as_bytes(), b"053711\0 ");
 
     let h = rep('h', 110);
@@ -293,12 +322,28 @@ fn long_names_prefix_split() {
     assert_eq!(&t[345..345 + 111], format!("{h}\0").as_bytes());
 
     assert_eq!(split_ustar("short"), None);
-    assert_eq!(split_ustar(&format!("/{}", rep('x', 100))), None, "empty prefix");
-    assert_eq!(split_ustar(&format!("a/{}", rep('x', 101))), None, "suffix over 100");
-    assert_eq!(split_ustar(&format!("{}/x", rep('p', 156))), None, "prefix over 155");
+    assert_eq!(
+        split_ustar(&format!("/{}", rep('x', 100))),
+        None,
+        "empty prefix"
+    );
+    assert_eq!(
+        split_ustar(&format!("a/{}", rep('x', 101))),
+        None,
+        "suffix over 100"
+    );
+    assert_eq!(
+        split_ustar(&format!("{}/x", rep('p', 156))),
+        None,
+        "prefix over 155"
+    );
     let p155 = format!("{}/x", rep('p', 155));
     assert_eq!(split_ustar(&p155), Some((&p155[..155], "x")));
-    assert_eq!(split_ustar(&format!("ü/{}", rep('x', 100))), None, "non-ASCII");
+    assert_eq!(
+        split_ustar(&format!("ü/{}", rep('x', 100))),
+        None,
+        "non-ASCII"
+    );
 }
 
 #[test]
@@ -307,7 +352,10 @@ fn long_single_component_gets_pax() {
     let b = blocks(&t);
     let pax_name = format!("PaxHeaders.0/{}", rep('L', 120));
     check(b[0], &pax_name.as_bytes()[..100], b"025141\0 ");
-    assert_eq!(&b[1][..130], format!("130 path={}\n", rep('L', 120)).as_bytes());
+    assert_eq!(
+        &b[1][..130],
+        format!("130 path={}\n", rep('L', 120)).as_bytes()
+    );
     check(b[2], rep('L', 100).as_bytes(), b"026060\0 ");
 
     // A directory: the x header is named `<dir>/PaxHeaders.0`, cut at 100.
@@ -344,7 +392,11 @@ fn non_ascii_names_and_targets_get_pax() {
     check(b[0], b"PaxHeaders.0/longlink", b"011753\0 ");
     check(b[2], b"longlink", b"031267\0 ");
 
-    let t = hdr(&Entry::hardlink("zhard", &format!("{}/f", rep('h', 110)), 0o644));
+    let t = hdr(&Entry::hardlink(
+        "zhard",
+        &format!("{}/f", rep('h', 110)),
+        0o644,
+    ));
     let b = blocks(&t);
     check(b[0], b"PaxHeaders.0/zhard", b"011260\0 ");
     check(b[2], b"zhard", b"034470\0 ");
@@ -370,8 +422,14 @@ fn pax_record_length_counts_itself() {
     // The length field counts its own digits; at 99 → 100 the extra digit
     // makes the record 101 bytes long (Go's second pass).
     assert_eq!(pax_data(&[("path", "a".repeat(5))]), "14 path=aaaaa\n");
-    assert_eq!(pax_data(&[("path", "a".repeat(90))]), format!("99 path={}\n", "a".repeat(90)));
-    assert_eq!(pax_data(&[("path", "a".repeat(91))]), format!("101 path={}\n", "a".repeat(91)));
+    assert_eq!(
+        pax_data(&[("path", "a".repeat(90))]),
+        format!("99 path={}\n", "a".repeat(90))
+    );
+    assert_eq!(
+        pax_data(&[("path", "a".repeat(91))]),
+        format!("101 path={}\n", "a".repeat(91))
+    );
 }
 
 #[test]
@@ -412,31 +470,46 @@ fn gzip_layer_is_pinned_and_streams() {
     assert_eq!(layer.digest, Digest::of(&layer.blob));
     assert_eq!(layer.size, layer.blob.len() as u64);
     assert_eq!(layer.tar_size, 18944);
-    assert_eq!(layer.media_type(), "application/vnd.oci.image.layer.v1.tar+gzip");
+    assert_eq!(
+        layer.media_type(),
+        "application/vnd.oci.image.layer.v1.tar+gzip"
+    );
     // Header: magic, deflate, no flags (no name), mtime 0, XFL 0 (level 6),
     // OS 255.
     assert_eq!(&layer.blob[..10], &[0x1f, 0x8b, 8, 0, 0, 0, 0, 0, 0, 255]);
     let mut plain = Vec::new();
-    std::io::Read::read_to_end(&mut flate2::read::GzDecoder::new(&layer.blob[..]), &mut plain)
-        .unwrap();
+    std::io::Read::read_to_end(
+        &mut flate2::read::GzDecoder::new(&layer.blob[..]),
+        &mut plain,
+    )
+    .unwrap();
     assert_eq!(Digest::of(&plain), layer.diff_id);
     // Pinned bytes: a change of backend or level changes every layer digest
     // layerlab has ever printed, so it must be a visible decision.
     assert_eq!(layer.digest.to_string(), GZIP_LAYER1_DIGEST);
 }
 
-const GZIP_LAYER1_DIGEST: &str = "sha256:07b4af2674cf1aeb0975fd57b9eb9c878844b8297c0d10b935111632581a6284";
+const GZIP_LAYER1_DIGEST: &str =
+    "sha256:07b4af2674cf1aeb0975fd57b9eb9c878844b8297c0d10b935111632581a6284";
 
 #[test]
 fn round_trip_plain_and_gzip() {
     let mut entries = buildah_layer1();
-    entries.extend(buildah_layer3().into_iter().filter(|e| e.kind == EntryKind::Whiteout));
+    entries.extend(
+        buildah_layer3()
+            .into_iter()
+            .filter(|e| e.kind == EntryKind::Whiteout),
+    );
     entries.extend(buildah_layer4());
     entries.push(Entry::opaque("a", 0o755).with_owner(7, 8));
     entries.push(Entry::opaque("", 0o700));
     entries.push(Entry::file("old", &b"o"[..], 0o600).with_mtime(-5));
     entries.push(Entry::file("future", &b"f"[..], 0o600).with_mtime(1 << 40));
-    entries.push(Entry::file(&format!("{}/x", rep('q', 300)), vec![7u8; 1000], 0o640));
+    entries.push(Entry::file(
+        &format!("{}/x", rep('q', 300)),
+        vec![7u8; 1000],
+        0o640,
+    ));
     for c in [Compression::None, Compression::Gzip] {
         let layer = write_layer(&entries, c).unwrap();
         let back = read_layer(&layer.blob, &Limits::default()).unwrap();
@@ -518,7 +591,13 @@ fn reader_gnu_long_names() {
     fix_checksum(&mut k);
     let mut name_data = long.clone().into_bytes();
     name_data.push(0);
-    let tar = archive(&[&l, &name_data, &k, target.as_bytes(), &raw_header("trunc", b'1', 0, "x")]);
+    let tar = archive(&[
+        &l,
+        &name_data,
+        &k,
+        target.as_bytes(),
+        &raw_header("trunc", b'1', 0, "x"),
+    ]);
     let e = read_layer(&tar, &Limits::default()).unwrap();
     assert_eq!(e.len(), 1);
     assert_eq!(e[0].path, long);
@@ -536,25 +615,61 @@ fn reader_maps_whiteouts() {
     ]);
     let e = read_layer(&tar, &Limits::default()).unwrap();
     assert_eq!(e.len(), 3);
-    assert_eq!((e[0].path.as_str(), &e[0].kind, e[0].mode), ("a/gone", &EntryKind::Whiteout, 0));
+    assert_eq!(
+        (e[0].path.as_str(), &e[0].kind, e[0].mode),
+        ("a/gone", &EntryKind::Whiteout, 0)
+    );
     assert_eq!((e[1].path.as_str(), &e[1].kind), ("a", &EntryKind::Opaque));
     assert_eq!((e[2].path.as_str(), &e[2].kind), ("", &EntryKind::Opaque));
     let bad = archive(&[&raw_header("a/.wh.", b'0', 0, "")]);
     let err = read_layer(&bad, &Limits::default()).unwrap_err();
-    assert_eq!(err.to_string(), "entry #0 (\"a/.wh.\"): a whiteout that names no file");
+    assert_eq!(
+        err.to_string(),
+        "entry #0 (\"a/.wh.\"): a whiteout that names no file"
+    );
 }
 
 #[test]
 fn reader_rejects_escapes() {
-    let err = read_layer(&archive(&[&raw_header("ok", b'5', 0, ""), &raw_header("a/../../etc/passwd", b'0', 0, "")]), &Limits::default())
-        .unwrap_err();
-    assert_eq!(err, TarError::Escape { index: 1, name: "a/../../etc/passwd".into() });
-    assert_eq!(err.to_string(), "entry #1 (\"a/../../etc/passwd\"): the path escapes the layer root");
+    let err = read_layer(
+        &archive(&[
+            &raw_header("ok", b'5', 0, ""),
+            &raw_header("a/../../etc/passwd", b'0', 0, ""),
+        ]),
+        &Limits::default(),
+    )
+    .unwrap_err();
+    assert_eq!(
+        err,
+        TarError::Escape {
+            index: 1,
+            name: "a/../../etc/passwd".into()
+        }
+    );
+    assert_eq!(
+        err.to_string(),
+        "entry #1 (\"a/../../etc/passwd\"): the path escapes the layer root"
+    );
 
-    let err = read_layer(&archive(&[&raw_header("h", b'1', 0, "../../x")]), &Limits::default()).unwrap_err();
-    assert_eq!(err, TarError::LinkEscape { index: 0, name: "h".into(), target: "../../x".into() });
+    let err = read_layer(
+        &archive(&[&raw_header("h", b'1', 0, "../../x")]),
+        &Limits::default(),
+    )
+    .unwrap_err();
+    assert_eq!(
+        err,
+        TarError::LinkEscape {
+            index: 0,
+            name: "h".into(),
+            target: "../../x".into()
+        }
+    );
     // Symlinks may point anywhere: they resolve inside the container.
-    let e = read_layer(&archive(&[&raw_header("s", b'2', 0, "../../x")]), &Limits::default()).unwrap();
+    let e = read_layer(
+        &archive(&[&raw_header("s", b'2', 0, "../../x")]),
+        &Limits::default(),
+    )
+    .unwrap();
     assert_eq!(e[0].kind, EntryKind::Symlink("../../x".into()));
 
     assert_eq!(normalize("/"), Ok(None));
@@ -570,18 +685,42 @@ fn reader_rejects_bad_checksum_and_truncation() {
     let err = read_layer(&tar, &Limits::default()).unwrap_err();
     assert_eq!(err.to_string(), "entry #0 (\"File\"): bad header checksum");
 
-    let good = archive(&[&raw_header("d", b'5', 0, ""), &raw_header("file", b'0', 600, ""), &[1u8; 600]]);
+    let good = archive(&[
+        &raw_header("d", b'5', 0, ""),
+        &raw_header("file", b'0', 600, ""),
+        &[1u8; 600],
+    ]);
     let err = read_layer(&good[..512 + 512 + 100], &Limits::default()).unwrap_err();
-    assert_eq!(err, TarError::Truncated { index: 1, name: "file".into() });
-    assert_eq!(err.to_string(), "the archive is truncated in entry #1 (\"file\")");
+    assert_eq!(
+        err,
+        TarError::Truncated {
+            index: 1,
+            name: "file".into()
+        }
+    );
+    assert_eq!(
+        err.to_string(),
+        "the archive is truncated in entry #1 (\"file\")"
+    );
     let err = read_layer(&good[..512 + 300], &Limits::default()).unwrap_err();
-    assert!(matches!(err, TarError::Truncated { index: 1, .. }), "{err:?}");
+    assert!(
+        matches!(err, TarError::Truncated { index: 1, .. }),
+        "{err:?}"
+    );
     // Ending between entries without the zero blocks is accepted, as Go does.
-    assert_eq!(read_layer(&good[..512], &Limits::default()).unwrap().len(), 1);
+    assert_eq!(
+        read_layer(&good[..512], &Limits::default()).unwrap().len(),
+        1
+    );
 
-    let gz = write_layer(&buildah_layer1(), Compression::Gzip).unwrap().blob;
+    let gz = write_layer(&buildah_layer1(), Compression::Gzip)
+        .unwrap()
+        .blob;
     let err = read_layer(&gz[..gz.len() / 2], &Limits::default()).unwrap_err();
-    assert!(matches!(err, TarError::Gzip(_) | TarError::Truncated { .. }), "{err:?}");
+    assert!(
+        matches!(err, TarError::Gzip(_) | TarError::Truncated { .. }),
+        "{err:?}"
+    );
 }
 
 #[test]
@@ -589,46 +728,115 @@ fn reader_stops_a_gzip_bomb() {
     // One header claiming 4 GiB of zeros, of which 16 MiB are present:
     // gzip turns that into ~16 KiB.
     let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::new(1));
-    gz.write_all(&raw_header("bomb", b'0', 4 << 30, "")).unwrap();
+    gz.write_all(&raw_header("bomb", b'0', 4 << 30, ""))
+        .unwrap();
     let zeros = vec![0u8; 1 << 20];
     for _ in 0..16 {
         gz.write_all(&zeros).unwrap();
     }
     let bomb = gz.finish().unwrap();
     assert!(bomb.len() < 1 << 20);
-    let limits = Limits { max_expanded_bytes: 4 << 20, ..Limits::default() };
+    let limits = Limits {
+        max_expanded_bytes: 4 << 20,
+        ..Limits::default()
+    };
     let err = read_layer(&bomb, &limits).unwrap_err();
-    assert_eq!(err, TarError::TooLarge { index: 0, name: "bomb".into(), limit: 4 << 20 });
+    assert_eq!(
+        err,
+        TarError::TooLarge {
+            index: 0,
+            name: "bomb".into(),
+            limit: 4 << 20
+        }
+    );
     assert_eq!(
         err.to_string(),
         "entry #0 (\"bomb\"): the archive expands beyond the limit of 4194304 bytes"
     );
 
     // Many small entries hit the same bound.
-    let files: Vec<Entry> =
-        (0..100).map(|i| Entry::file(&format!("f{i}"), vec![1u8; 1000], 0o644)).collect();
+    let files: Vec<Entry> = (0..100)
+        .map(|i| Entry::file(&format!("f{i}"), vec![1u8; 1000], 0o644))
+        .collect();
     let many = write_layer(&files, Compression::Gzip).unwrap().blob;
-    let err = read_layer(&many, &Limits { max_expanded_bytes: 50 * 1024, ..Limits::default() }).unwrap_err();
-    assert!(matches!(err, TarError::TooLarge { index: 33, .. }), "{err:?}");
+    let err = read_layer(
+        &many,
+        &Limits {
+            max_expanded_bytes: 50 * 1024,
+            ..Limits::default()
+        },
+    )
+    .unwrap_err();
+    assert!(
+        matches!(err, TarError::TooLarge { index: 33, .. }),
+        "{err:?}"
+    );
 }
 
 #[test]
 fn reader_limits_entries_and_paths() {
-    let tar = write_tar(&(0..10).map(|i| Entry::dir(&format!("d{i}"), 0o755)).collect::<Vec<_>>()).unwrap();
-    let err = read_layer(&tar, &Limits { max_entries: 4, ..Limits::default() }).unwrap_err();
-    assert_eq!(err, TarError::TooManyEntries { index: 4, name: "d4/".into(), limit: 4 });
+    let tar = write_tar(
+        &(0..10)
+            .map(|i| Entry::dir(&format!("d{i}"), 0o755))
+            .collect::<Vec<_>>(),
+    )
+    .unwrap();
+    let err = read_layer(
+        &tar,
+        &Limits {
+            max_entries: 4,
+            ..Limits::default()
+        },
+    )
+    .unwrap_err();
+    assert_eq!(
+        err,
+        TarError::TooManyEntries {
+            index: 4,
+            name: "d4/".into(),
+            limit: 4
+        }
+    );
 
     let tar = write_tar(&[Entry::file(&rep('p', 300), &b""[..], 0o644)]).unwrap();
-    let err = read_layer(&tar, &Limits { max_path_len: 200, ..Limits::default() }).unwrap_err();
-    assert_eq!(err, TarError::PathTooLong { index: 0, len: 300, limit: 200 });
-    assert_eq!(err.to_string(), "entry #0: a path of 300 bytes is longer than the limit of 200");
+    let err = read_layer(
+        &tar,
+        &Limits {
+            max_path_len: 200,
+            ..Limits::default()
+        },
+    )
+    .unwrap_err();
+    assert_eq!(
+        err,
+        TarError::PathTooLong {
+            index: 0,
+            len: 300,
+            limit: 200
+        }
+    );
+    assert_eq!(
+        err.to_string(),
+        "entry #0: a path of 300 bytes is longer than the limit of 200"
+    );
 }
 
 #[test]
 fn reader_rejects_unsupported_types() {
-    let err = read_layer(&archive(&[&raw_header("dev/null", b'3', 0, "")]), &Limits::default()).unwrap_err();
-    assert_eq!(err.to_string(), "entry #0 (\"dev/null\"): character device entries are not supported");
-    let err = read_layer(&archive(&[&raw_header("p", b'6', 0, "")]), &Limits::default()).unwrap_err();
+    let err = read_layer(
+        &archive(&[&raw_header("dev/null", b'3', 0, "")]),
+        &Limits::default(),
+    )
+    .unwrap_err();
+    assert_eq!(
+        err.to_string(),
+        "entry #0 (\"dev/null\"): character device entries are not supported"
+    );
+    let err = read_layer(
+        &archive(&[&raw_header("p", b'6', 0, "")]),
+        &Limits::default(),
+    )
+    .unwrap_err();
     assert!(matches!(err, TarError::Unsupported { .. }));
 }
 
@@ -642,8 +850,15 @@ fn reader_pax_details() {
     let mut x = raw_header("PaxHeaders.0/f", b'x', 9, "");
     x[100..108].copy_from_slice(b"0000000\0");
     fix_checksum(&mut x);
-    let err = read_layer(&archive(&[&x, b"9 path=f\n", &raw_header("f", b'0', 0, "")]), &Limits::default());
+    let err = read_layer(
+        &archive(&[&x, b"9 path=f\n", &raw_header("f", b'0', 0, "")]),
+        &Limits::default(),
+    );
     assert!(err.is_ok(), "{err:?}");
-    let err = read_layer(&archive(&[&x, b"99 path=f", &raw_header("f", b'0', 0, "")]), &Limits::default()).unwrap_err();
+    let err = read_layer(
+        &archive(&[&x, b"99 path=f", &raw_header("f", b'0', 0, "")]),
+        &Limits::default(),
+    )
+    .unwrap_err();
     assert!(matches!(err, TarError::BadHeader { .. }), "{err:?}");
 }

@@ -364,4 +364,3 @@ fn finish_block(b: &mut [u8; BLOCK]) {
     format_octal(&mut b[148..155], i64::from(sum));
     b[155] = b' ';
 }
-
