@@ -8,6 +8,7 @@
 //! no runtime), and `buildah from` / `mount` / `commit --timestamp 0` to make
 //! a layer with deletions: COPY alone never deletes, and RUN would need a
 //! shell inside a scratch image, so the files are removed through the mount.
+#![cfg(not(target_arch = "wasm32"))]
 
 mod oci;
 

@@ -54,12 +54,12 @@ impl Layer {
 pub fn write_layer(entries: &[Entry], compression: Compression) -> Result<Layer, TarError> {
     let sink = match compression {
         Compression::None => Sink::Plain(HashingVec::default()),
-        Compression::Gzip => Sink::Gzip(
+        Compression::Gzip => Sink::Gzip(Box::new(
             GzBuilder::new()
                 .mtime(0)
                 .operating_system(GZIP_OS_UNKNOWN)
                 .write(HashingVec::default(), flate2::Compression::new(GZIP_LEVEL)),
-        ),
+        )),
     };
     let mut w = TarWriter::new(Tee {
         hasher: Hasher::new(),
@@ -95,7 +95,7 @@ struct Tee {
 
 enum Sink {
     Plain(HashingVec),
-    Gzip(flate2::write::GzEncoder<HashingVec>),
+    Gzip(Box<flate2::write::GzEncoder<HashingVec>>),
 }
 
 impl Write for Tee {
