@@ -7,6 +7,7 @@
 #
 #   scripts/setup.sh            toolchain for building and serving the page
 #   scripts/setup.sh --test     also the browser test tools (chromium, chromedriver)
+#                               and the OCI peers the oci tests run against
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -83,6 +84,12 @@ fi
 if [ "$want_test" -eq 1 ]; then
   step "chromium + chromium-driver (Debian)"
   apt_install chromium chromium-driver
+
+  # tests/oci_buildah.rs and tests/oci_tools.rs compare layerlab's layers and
+  # JSON with what these write and accept; the image-spec package ships the
+  # OCI JSON schemas, python3-jsonschema validates against them.
+  step "OCI peers: buildah, skopeo, umoci, image-spec schemas (Debian)"
+  apt_install buildah skopeo umoci golang-github-opencontainers-image-spec-dev python3-jsonschema
 fi
 
 step "set-up done"

@@ -71,6 +71,13 @@ pub enum ImageError {
 }
 
 fn parse<'a, T: Deserialize<'a>>(what: &'static str, bytes: &'a [u8]) -> Result<T, ImageError> {
+    // serde would also fill a struct from a JSON array; Go would not.
+    if bytes.iter().find(|b| !b.is_ascii_whitespace()) != Some(&b'{') {
+        return Err(ImageError::Json {
+            what,
+            message: "expected a JSON object".into(),
+        });
+    }
     serde_json::from_slice(bytes).map_err(|e| ImageError::Json {
         what,
         message: e.to_string(),

@@ -54,22 +54,23 @@ impl Layer {
 pub fn write_layer(entries: &[Entry], compression: Compression) -> Result<Layer, TarError> {
     let sink = match compression {
         Compression::None => Sink::Plain(HashingVec::default()),
-        Compression::Gzip => Sink::Gzip(
+        Compression::Gzip => Sink::Gzip(Box::new(
             GzBuilder::new()
                 .mtime(0)
                 .operating_system(GZIP_OS_UNKNOWN)
                 .write(HashingVec::default(), flate2::Compression::new(GZIP_LEVEL)),
-        ),
+        )),
     };
     let mut w = TarWriter::new(Tee {
         hasher: Hasher::new(),
+        size: 0,
         sink,
     });
     for e in entries {
         w.append(e)?;
     }
-    let tar_size = w.bytes_written();
     let tee = w.finish()?;
+    let tar_size = tee.size;
     let diff_id = tee.hasher.finish();
     let blob = match tee.sink {
         Sink::Plain(v) => v,
@@ -88,12 +89,13 @@ pub fn write_layer(entries: &[Entry], compression: Compression) -> Result<Layer,
 
 struct Tee {
     hasher: Hasher,
+    size: u64,
     sink: Sink,
 }
 
 enum Sink {
     Plain(HashingVec),
-    Gzip(flate2::write::GzEncoder<HashingVec>),
+    Gzip(Box<flate2::write::GzEncoder<HashingVec>>),
 }
 
 impl Write for Tee {
@@ -103,6 +105,7 @@ impl Write for Tee {
             Sink::Gzip(gz) => gz.write(buf)?,
         };
         self.hasher.update(&buf[..n]);
+        self.size += n as u64;
         Ok(n)
     }
     fn flush(&mut self) -> io::Result<()> {

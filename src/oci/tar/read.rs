@@ -86,6 +86,7 @@ impl<'l, R: Read> Reader<'l, R> {
     fn read_all(mut self) -> Result<Vec<Entry>, TarError> {
         let mut pending = Pending::default();
         loop {
+            self.name.clear();
             let mut block = [0u8; BLOCK];
             if !self.read_block(&mut block)? {
                 // Go's reader also accepts an archive that ends without its
