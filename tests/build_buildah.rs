@@ -23,13 +23,11 @@ use oci::{TempDir, have, read_layout, run};
 fn load_context(dir: &Path) -> Fs {
     let mut fs = Fs::new();
     let mut inodes: BTreeMap<(u64, u64), String> = BTreeMap::new();
-    fn walk(
-        dir: &Path,
-        rel: &str,
-        fs: &mut Fs,
-        inodes: &mut BTreeMap<(u64, u64), String>,
-    ) {
-        let mut entries: Vec<_> = std::fs::read_dir(dir).unwrap().map(|e| e.unwrap()).collect();
+    fn walk(dir: &Path, rel: &str, fs: &mut Fs, inodes: &mut BTreeMap<(u64, u64), String>) {
+        let mut entries: Vec<_> = std::fs::read_dir(dir)
+            .unwrap()
+            .map(|e| e.unwrap())
+            .collect();
         entries.sort_by_key(|e| e.file_name());
         for e in entries {
             let name = e.file_name().into_string().unwrap();
@@ -67,18 +65,23 @@ fn write(dir: &Path, path: &str, data: &str, mode: u32) {
 
 fn make_context(dir: &Path) {
     write(dir, "app/main.py", "print('hi')\n", 0o644);
-    write(dir, "app/run.sh", "#!/bin/sh\nexec python3 main.py\n", 0o755);
+    write(
+        dir,
+        "app/run.sh",
+        "#!/bin/sh\nexec python3 main.py\n",
+        0o755,
+    );
     write(dir, "app/lib/util.py", "def f(): pass\n", 0o640);
     write(dir, "docs/README.md", "# docs\n", 0o644);
     write(dir, "docs/ünïcødé guide.txt", "ünï\n", 0o644);
-    write(dir, &format!("docs/{}", "n".repeat(120)), "long name\n", 0o644);
-    write(dir, "app.conf", "k=v\n", 0o600);
     write(
         dir,
-        "big.bin",
-        &"0123456789abcdef".repeat(8_000),
+        &format!("docs/{}", "n".repeat(120)),
+        "long name\n",
         0o644,
     );
+    write(dir, "app.conf", "k=v\n", 0o600);
+    write(dir, "big.bin", &"0123456789abcdef".repeat(8_000), 0o644);
     symlink("main.py", dir.join("app/current")).unwrap();
     std::fs::hard_link(dir.join("app/main.py"), dir.join("app/main-copy.py")).unwrap();
 }
@@ -104,7 +107,15 @@ impl Buildah {
         std::fs::write(&df, dockerfile).unwrap();
         run(self
             .cmd()
-            .args(["bud", "--layers", "--timestamp", "0", "--isolation", "chroot", "-f"])
+            .args([
+                "bud",
+                "--layers",
+                "--timestamp",
+                "0",
+                "--isolation",
+                "chroot",
+                "-f",
+            ])
             .arg(&df)
             .args(["-t", tag])
             .arg(context))
@@ -208,10 +219,10 @@ fn cache_decisions_match_buildahs_layers_cache() {
     std::fs::create_dir(&ctx).unwrap();
     make_context(&ctx);
     let mut store = MemoryStore::new();
-    let mut ours_hits = |store: &mut MemoryStore| -> Vec<(String, bool)> {
+    let ours_hits = |store: &mut MemoryStore| -> Vec<(String, bool)> {
         let fs = load_context(&ctx);
-        let built = build(&Request::new(CACHE, &fs), store, &mut ())
-            .unwrap_or_else(|(e, _)| panic!("{e}"));
+        let built =
+            build(&Request::new(CACHE, &fs), store, &mut ()).unwrap_or_else(|(e, _)| panic!("{e}"));
         built
             .steps
             .iter()
@@ -219,7 +230,9 @@ fn cache_decisions_match_buildahs_layers_cache() {
             .collect()
     };
     let copies = |hits: Vec<(String, bool)>| -> Vec<(String, bool)> {
-        hits.into_iter().filter(|(i, _)| i.starts_with("COPY")).collect()
+        hits.into_iter()
+            .filter(|(i, _)| i.starts_with("COPY"))
+            .collect()
     };
     b.bud(CACHE, &ctx, "c0");
     ours_hits(&mut store);
@@ -231,7 +244,10 @@ fn cache_decisions_match_buildahs_layers_cache() {
             "touch (mtime only)",
             [true; 3],
             Box::new(|c: &Path| {
-                let f = std::fs::File::options().append(true).open(c.join("docs/README.md")).unwrap();
+                let f = std::fs::File::options()
+                    .append(true)
+                    .open(c.join("docs/README.md"))
+                    .unwrap();
                 f.set_modified(std::time::SystemTime::now() + std::time::Duration::from_secs(3600))
                     .unwrap();
             }),
@@ -245,7 +261,8 @@ fn cache_decisions_match_buildahs_layers_cache() {
             "chmod app.conf",
             [true, true, false],
             Box::new(|c: &Path| {
-                std::fs::set_permissions(c.join("app.conf"), PermissionsExt::from_mode(0o644)).unwrap()
+                std::fs::set_permissions(c.join("app.conf"), PermissionsExt::from_mode(0o644))
+                    .unwrap()
             }),
         ),
     ];
@@ -255,7 +272,10 @@ fn cache_decisions_match_buildahs_layers_cache() {
         let ours = copies(ours_hits(&mut store));
         let theirs_flags: Vec<bool> = theirs.iter().map(|(_, h)| *h).collect();
         let ours_flags: Vec<bool> = ours.iter().map(|(_, h)| *h).collect();
-        assert_eq!(ours_flags, theirs_flags, "after {what}: ours {ours:?}, buildah {theirs:?}");
+        assert_eq!(
+            ours_flags, theirs_flags,
+            "after {what}: ours {ours:?}, buildah {theirs:?}"
+        );
         assert_eq!(ours_flags, expected, "after {what}");
     }
 }
