@@ -201,6 +201,9 @@ fn copy_and_add_layers_have_buildahs_diff_ids() {
     }
 }
 
+/// A change to the context, and which of the three COPY steps stay cached after it.
+type Edit = (&'static str, [bool; 3], Box<dyn Fn(&Path)>);
+
 const CACHE: &str = "FROM scratch
 COPY app /app
 COPY docs /docs
@@ -237,8 +240,7 @@ fn cache_decisions_match_buildahs_layers_cache() {
     b.bud(CACHE, &ctx, "c0");
     ours_hits(&mut store);
 
-    // Each edit, and which of the three COPY steps should stay cached.
-    let edits: [(&str, [bool; 3], Box<dyn Fn(&Path)>); 4] = [
+    let edits: [Edit; 4] = [
         ("no change", [true; 3], Box::new(|_: &Path| {})),
         (
             "touch (mtime only)",
