@@ -4,6 +4,8 @@
 //! edits. Where buildah differs from BuildKit (it makes no WORKDIR layer),
 //! only what is comparable is compared.
 
+#![cfg(not(target_arch = "wasm32"))]
+
 mod oci;
 
 use std::collections::BTreeMap;
