@@ -306,6 +306,20 @@ impl<'r, 's> Engine<'r, 's> {
         }
         let img = super::resolve_image(self.store, name, self.req.epoch)
             .map_err(|m| BuildError::at(m, stage.base.span))?;
+        let wanted = stage
+            .platform
+            .as_ref()
+            .map_or(self.req.platform.as_str(), |p| p.value());
+        let have = format!("{}/{}", img.os, img.architecture);
+        if !wanted.starts_with(&have) {
+            let span = stage.platform.as_ref().map_or(stage.base.span, |p| p.span);
+            return Err(BuildError::at(
+                format!(
+                    "{name}: no match for platform {wanted}: layerlab has this image for {have} only"
+                ),
+                span,
+            ));
+        }
         Ok(Base::Image(Box::new(img)))
     }
 
@@ -854,6 +868,12 @@ impl<'r, 's> Engine<'r, 's> {
         } else {
             after
         };
+        if state.layers.len() >= MAX_LAYERS {
+            return Err(BuildError::at(
+                format!("max depth exceeded: an image can have at most {MAX_LAYERS} layers"),
+                ins.span,
+            ));
+        }
         state.layers.push(layer_ref.clone());
         self.store.cache_put(CacheRecord {
             key: key.clone(),
@@ -1117,6 +1137,9 @@ impl<'r, 's> Engine<'r, 's> {
 fn onbuild_text(node: &crate::dockerfile::Node) -> String {
     node.original.trim().to_string()
 }
+
+/// Docker's limit on layers in one image (overlay2's mount depth).
+const MAX_LAYERS: usize = 127;
 
 const DEFAULT_PATH: &str = "PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
 

@@ -337,3 +337,23 @@ fn build_args_reach_the_cache_key() {
         })
     );
 }
+
+#[test]
+fn platforms_and_depth_are_bounded() {
+    let ctx = context(&[("a", "a")]);
+    let mut store = MemoryStore::new();
+    let df = "FROM --platform=linux/arm64 alpine:3.20\n";
+    let (e, _) = build(&Request::new(df, &ctx), &mut store, &mut ()).unwrap_err();
+    assert_eq!(
+        e.message,
+        "alpine:3.20: no match for platform linux/arm64: layerlab has this image for linux/amd64 only"
+    );
+    assert_eq!(
+        &df[e.span.unwrap().start..e.span.unwrap().end],
+        "--platform=linux/arm64"
+    );
+    let deep = format!("FROM scratch\n{}", "COPY a /a\n".repeat(130));
+    let (e, steps) = build(&Request::new(&deep, &ctx), &mut store, &mut ()).unwrap_err();
+    assert!(e.message.starts_with("max depth exceeded"), "{}", e.message);
+    assert_eq!(steps.len(), 127);
+}
