@@ -446,6 +446,7 @@ fn writer_rejects_bad_entries() {
         Entry::symlink("s", ""),
         Entry::hardlink("h", "../etc/passwd", 0o644),
         Entry::whiteout(""),
+        Entry::file("d/.wh.x", &b""[..], 0o644),
     ];
     for (i, e) in bad.iter().enumerate() {
         let mut w = TarWriter::new(Vec::new());
