@@ -203,7 +203,9 @@ pub enum SortOrder {
 
 /// Sorts entries into buildah's order (stable: entries with the same path
 /// keep their relative order). An opaque marker sorts right after its
-/// directory, where the overlay converters emit it.
+/// directory, where the overlay converters emit it. A hard link must come
+/// after its target: buildah links every later path of an inode to the first
+/// one in this order, so the caller picks that one as the target.
 pub fn sort_entries(entries: &mut [Entry], order: SortOrder) {
     match order {
         SortOrder::Walk => entries.sort_by(walk_cmp),

@@ -312,11 +312,11 @@ impl<'l, R: Read> Reader<'l, R> {
 
     /// Reads one block; false at a clean end of input.
     fn read_block(&mut self, block: &mut [u8; BLOCK]) -> Result<bool, TarError> {
-        self.charge(BLOCK as u64)?;
         let n = self.fill(block)?;
         if n == 0 {
             return Ok(false);
         }
+        self.charge(BLOCK as u64)?;
         if n < BLOCK {
             return Err(self.truncated());
         }

@@ -116,6 +116,52 @@ fn buildah_layer3() -> Vec<Entry> {
 const LAYER3_DIFF_ID: &str =
     "sha256:356cbd2b745318bca474ad140e3d6d629099dbdbebe530ef90bca6cc6aa4d835";
 
+/// Go's corner cases, from a mounted root committed with `--timestamp 0`:
+/// a non-ASCII name whose ASCII remainder ends in `/`, a splittable long
+/// path forced into PAX by a big uid (the PAX header keeps the whole path,
+/// the main header gets it cut at 100, no prefix), and a cut that leaves a
+/// `/` in the last byte of the name field (Go writes NUL there).
+fn buildah_layer6() -> Vec<Entry> {
+    let (p, u, q, r, x) = (
+        rep('p', 50),
+        rep('ü', 60),
+        rep('q', 80),
+        rep('r', 80),
+        rep('x', 99),
+    );
+    vec![
+        Entry::dir(&p, 0o755),
+        Entry::file(&format!("{p}/{u}"), &b"2\n"[..], 0o644),
+        Entry::dir(&q, 0o755),
+        Entry::dir(&format!("{q}/{r}"), 0o755),
+        Entry::file(&format!("{q}/{r}/f"), &b"3\n"[..], 0o644).with_owner(3_000_000, 0),
+        Entry::dir(&x, 0o755),
+        Entry::file(&format!("{x}/yü"), &b"1\n"[..], 0o644),
+    ]
+}
+
+const LAYER6_DIFF_ID: &str =
+    "sha256:d4f2caa90adb4bad35a52e469e1a40f3f41a6c678366cb76e57b16e36e990a5f";
+
+#[test]
+fn go_name_truncation_quirks() {
+    let t = write_tar(&buildah_layer6()).unwrap();
+    let b = blocks(&t);
+    check(b[3], format!("{}/", rep('p', 50)).as_bytes(), b"022217\0 ");
+    let qr = format!("{}/{}", rep('q', 80), rep('r', 19));
+    check(b[7], qr.as_bytes(), b"034031\0 ");
+    assert_eq!(&b[8][..18], b"173 path=qqqqqqqqq");
+    check(b[9], qr.as_bytes(), b"035165\0 ");
+    assert!(
+        b[9][345..500].iter().all(|&c| c == 0),
+        "no prefix in a PAX main header"
+    );
+    check(b[11], format!("{}/", rep('x', 99)).as_bytes(), b"036440\0 ");
+    check(b[12], rep('x', 99).as_bytes(), b"035207\0 ");
+    check(b[14], rep('x', 99).as_bytes(), b"036350\0 ");
+    assert_eq!(b[14][99], 0, "the '/' cut into the last byte becomes NUL");
+}
+
 #[test]
 fn buildah_layers_byte_for_byte() {
     for (entries, want, size) in [
@@ -123,6 +169,7 @@ fn buildah_layers_byte_for_byte() {
         (buildah_layer2(), LAYER2_DIFF_ID, 6656),
         (buildah_layer3(), LAYER3_DIFF_ID, 5632),
         (buildah_layer4(), LAYER4_DIFF_ID, 12800),
+        (buildah_layer6(), LAYER6_DIFF_ID, 9216),
     ] {
         let tar = write_tar(&entries).unwrap();
         assert_eq!(tar.len(), size);
@@ -446,6 +493,7 @@ fn writer_rejects_bad_entries() {
         Entry::symlink("s", ""),
         Entry::hardlink("h", "../etc/passwd", 0o644),
         Entry::whiteout(""),
+        Entry::file("d/.wh.x", &b""[..], 0o644),
     ];
     for (i, e) in bad.iter().enumerate() {
         let mut w = TarWriter::new(Vec::new());
@@ -501,6 +549,7 @@ fn round_trip_plain_and_gzip() {
             .filter(|e| e.kind == EntryKind::Whiteout),
     );
     entries.extend(buildah_layer4());
+    entries.extend(buildah_layer6());
     entries.push(Entry::opaque("a", 0o755).with_owner(7, 8));
     entries.push(Entry::opaque("", 0o700));
     entries.push(Entry::file("old", &b"o"[..], 0o600).with_mtime(-5));

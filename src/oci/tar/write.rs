@@ -3,7 +3,7 @@
 
 use std::io::Write;
 
-use super::{Entry, EntryKind, TarError};
+use super::{Entry, EntryKind, TarError, WHITEOUT_PREFIX, split_parent};
 
 const BLOCK: usize = 512;
 const NAME_LEN: usize = 100;
@@ -106,8 +106,12 @@ pub fn write_tar(entries: &[Entry]) -> Result<Vec<u8>, TarError> {
 }
 
 fn validate(e: &Entry) -> Result<(), &'static str> {
-    let root_ok = matches!(e.kind, EntryKind::Opaque);
-    check_path(&e.path, root_ok)?;
+    let marker = matches!(e.kind, EntryKind::Opaque | EntryKind::Whiteout);
+    check_path(&e.path, matches!(e.kind, EntryKind::Opaque))?;
+    // Every reader would take such a name for a deletion.
+    if !marker && split_parent(&e.path).1.starts_with(WHITEOUT_PREFIX) {
+        return Err("names starting with .wh. are reserved for whiteouts");
+    }
     if e.mode > 0o7777 {
         return Err("mode has bits beyond 0o7777 (file-type bits are added by the writer)");
     }
