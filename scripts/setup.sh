@@ -7,6 +7,7 @@
 #
 #   scripts/setup.sh            toolchain for building and serving the page
 #   scripts/setup.sh --test     also the browser test tools (chromium, chromedriver)
+#                               and the OCI tools the image-store tests run (skopeo, umoci)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -83,6 +84,8 @@ fi
 if [ "$want_test" -eq 1 ]; then
   step "chromium + chromium-driver (Debian)"
   apt_install chromium chromium-driver
+  step "skopeo + umoci (Debian): read layerlab's image layout in tests"
+  apt_install skopeo umoci
 fi
 
 step "set-up done"
