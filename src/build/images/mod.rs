@@ -842,16 +842,9 @@ pub fn system_df(images: &[ImageView], cache: &[CacheItem], now: i64, verbose: b
             .sum()
     };
     if !verbose {
-        let pct = |reclaimable: u64, total: u64| {
-            if total > 0 {
-                format!(
-                    "{} ({}%)",
-                    human_size(reclaimable),
-                    reclaimable * 100 / total
-                )
-            } else {
-                human_size(reclaimable)
-            }
+        let pct = |reclaimable: u64, total: u64| match (reclaimable * 100).checked_div(total) {
+            Some(p) => format!("{} ({p}%)", human_size(reclaimable)),
+            None => human_size(reclaimable),
         };
         let rows = vec![
             ["TYPE", "TOTAL", "ACTIVE", "SIZE", "RECLAIMABLE"]
