@@ -771,3 +771,34 @@ fn umoci_unpacks_the_built_image() {
             .unwrap();
     assert_eq!(config["process"]["args"], serde_json::json!(["sh"]));
 }
+
+#[test]
+fn concurrent_builds_keep_both_names() {
+    // Each process reads the index, adds its name and writes it back; the
+    // lock makes the second wait for the first instead of overwriting it.
+    let lab = Lab::new("concurrent");
+    let ctx = app_context();
+    let ctx = ctx.to_str().unwrap();
+    let children: Vec<_> = ["a", "b", "c"]
+        .iter()
+        .map(|t| {
+            lab.cmd(&["build", "-q", "-t", t, ctx])
+                .stdout(Stdio::null())
+                .stderr(Stdio::piped())
+                .spawn()
+                .unwrap()
+        })
+        .collect();
+    for c in children {
+        let out = c.wait_with_output().unwrap();
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    }
+    let id = lab.id("a");
+    assert_eq!(lab.id("b"), id);
+    assert_eq!(lab.id("c"), id);
+    assert!(!lab.data.join("layerlab.lock").exists());
+}
