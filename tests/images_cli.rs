@@ -28,6 +28,15 @@ struct Lab {
     data: PathBuf,
 }
 
+impl Drop for Lab {
+    fn drop(&mut self) {
+        // Each store holds a copy of the base image: do not let them pile up.
+        if let Some(dir) = self.data.parent() {
+            let _ = std::fs::remove_dir_all(dir);
+        }
+    }
+}
+
 impl Lab {
     fn new(name: &str) -> Lab {
         Lab {
