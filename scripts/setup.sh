@@ -7,7 +7,7 @@
 #
 #   scripts/setup.sh            toolchain for building and serving the page
 #   scripts/setup.sh --test     also the browser test tools (chromium, chromedriver)
-#                               and the OCI peers the oci tests run against
+#                               and the OCI peers the tests run against (buildah, skopeo, umoci)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -85,7 +85,7 @@ if [ "$want_test" -eq 1 ]; then
   step "chromium + chromium-driver (Debian)"
   apt_install chromium chromium-driver
 
-  # tests/oci_buildah.rs and tests/oci_tools.rs compare layerlab's layers and
+  # tests/oci_*.rs, tests/build_buildah.rs and tests/images_cli.rs compare layerlab's layers and
   # JSON with what these write and accept; the image-spec package ships the
   # OCI JSON schemas, python3-jsonschema validates against them.
   step "OCI peers: buildah, skopeo, umoci, image-spec schemas (Debian)"

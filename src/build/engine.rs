@@ -708,7 +708,8 @@ impl<'r, 's> Engine<'r, 's> {
                     unpack: false,
                     checksum: None,
                 };
-                self.copy_step(state, ins, stage_index, label, spec, df, states)
+                let r = self.copy_step(state, ins, stage_index, label, spec, df, states);
+                self.report_failure(r, ins, stage_index, label)
             }
             Instr::Add(add) => {
                 let spec = CopySpec {
@@ -723,10 +724,41 @@ impl<'r, 's> Engine<'r, 's> {
                     unpack: add.unpack != Some(false),
                     checksum: add.checksum.as_ref().map(|t| t.value().to_string()),
                 };
-                self.copy_step(state, ins, stage_index, label, spec, df, states)
+                let r = self.copy_step(state, ins, stage_index, label, spec, df, states);
+                self.report_failure(r, ins, stage_index, label)
             }
             _ => Ok(()),
         }
+    }
+
+    /// A step that failed before it could be keyed (a COPY source that is
+    /// not there) still gets its `#N … ERROR` entry, as in BuildKit's log.
+    fn report_failure(
+        &mut self,
+        r: Result<(), BuildError>,
+        ins: &Instruction,
+        stage_index: usize,
+        label: &str,
+    ) -> Result<(), BuildError> {
+        let Err(e) = r else { return r };
+        let reported = self
+            .steps
+            .last()
+            .is_some_and(|s| s.span == ins.span && matches!(s.outcome, Outcome::Failed(_)));
+        if !reported {
+            self.push_step(StepReport {
+                id: self.steps.len() + 1,
+                label: label.to_string(),
+                text: self.source_text(ins),
+                span: ins.span,
+                stage: stage_index,
+                outcome: Outcome::Failed(e.message.clone()),
+                notices: Vec::new(),
+                layer: None,
+                changes: None,
+            });
+        }
+        Err(e)
     }
 
     /// The stage's ARGs as RUN sees them: an ENV of the same name wins.

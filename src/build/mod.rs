@@ -7,6 +7,7 @@ pub mod copy;
 pub mod dockerignore;
 pub mod engine;
 pub mod image;
+pub mod images;
 pub mod layer;
 pub mod store;
 

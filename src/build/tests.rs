@@ -233,7 +233,13 @@ fn errors_point_at_the_instruction_and_leave_names_alone() {
         &df[e.span.unwrap().start..e.span.unwrap().end],
         "COPY missing.txt /"
     );
-    assert_eq!(steps.len(), 1, "the failing step is not reported as run");
+    // BuildKit's log shows the failing step with its error (`#N ERROR: …`).
+    assert_eq!(steps.len(), 2);
+    assert_eq!(
+        steps[1].outcome,
+        Outcome::Failed("failed to compute cache key: \"/missing.txt\": not found".into())
+    );
+    assert!(steps[1].layer.is_none());
     assert!(store.images().is_empty());
     let (e, _) = build(&Request::new("FROM node:18\n", &ctx), &mut store, &mut ()).unwrap_err();
     assert!(

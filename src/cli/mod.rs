@@ -40,9 +40,44 @@ enum Command {
     Rules,
     /// Print a rule's page (by code, e.g. DL3006, or name).
     Rule { code: String },
+    /// Build an image from a Dockerfile and a context directory into the
+    /// image store (an OCI image layout in $LAYERLAB_DATA_DIR, else
+    /// $XDG_DATA_HOME/layerlab, else ~/.local/share/layerlab).
+    Build(Box<BuildArgsCli>),
+    /// List images.
+    Images(ImagesArgs),
+    /// Manage images.
+    Image {
+        #[command(subcommand)]
+        cmd: ImageCmd,
+    },
+    /// Create a tag TARGET_IMAGE that refers to SOURCE_IMAGE.
+    Tag(TagArgs),
+    /// Remove one or more images.
+    Rmi(RmiArgs),
+    /// Show the history of an image.
+    History(HistoryArgs),
+    /// Display detailed information on one or more images.
+    Inspect(InspectArgs),
+    /// Save one or more images to a tar archive (an OCI image layout).
+    Save(SaveArgs),
+    /// Load images from a tar archive (an OCI image layout).
+    Load(LoadArgs),
+    /// Manage the image store.
+    System {
+        #[command(subcommand)]
+        cmd: SystemCmd,
+    },
 }
 
+mod build_cmd;
+mod images_cmd;
 mod lint_cmd;
+pub mod store;
+use build_cmd::{BuildArgsCli, build_cmd};
+use images_cmd::{
+    HistoryArgs, ImageCmd, ImagesArgs, InspectArgs, LoadArgs, RmiArgs, SaveArgs, SystemCmd, TagArgs,
+};
 use lint_cmd::{LintArgs, lint_cmd};
 
 pub fn main() -> ExitCode {
@@ -110,6 +145,18 @@ fn run(cli: Cli) -> Result<ExitCode> {
             }
             Ok(ExitCode::SUCCESS)
         }
+        Command::Build(args) => build_cmd(*args),
+        Command::Images(a) => images_cmd::images_cmd(a),
+        Command::Image { cmd } => images_cmd::image_cmd(cmd),
+        Command::Tag(a) => images_cmd::tag_cmd(a),
+        Command::Rmi(a) => images_cmd::rmi_cmd(a),
+        Command::History(a) => images_cmd::history_cmd(a),
+        Command::Inspect(a) => images_cmd::inspect_cmd(a),
+        Command::Save(a) => images_cmd::save_cmd(a),
+        Command::Load(a) => images_cmd::load_cmd(a),
+        Command::System {
+            cmd: SystemCmd::Df { verbose },
+        } => images_cmd::system_df_cmd(verbose),
         Command::Rule { code } => match lint::rule(&code) {
             Some(r) => {
                 let m = r.meta();

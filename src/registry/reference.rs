@@ -20,7 +20,7 @@ pub struct Reference {
 pub enum ReferenceError {
     #[error("invalid reference format")]
     Invalid,
-    #[error("invalid reference format: repository name (library/{0}) must be lowercase")]
+    #[error("invalid reference format: repository name ({0}) must be lowercase")]
     Uppercase(String),
     #[error("repository name must not be more than 255 characters")]
     TooLong,
