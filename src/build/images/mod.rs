@@ -52,7 +52,7 @@ pub struct LayerView {
     pub chain_id: Digest,
     /// The blob as stored (gzip).
     pub blob_size: u64,
-    /// The uncompressed tar: what Docker calls a layer's size.
+    /// What Docker calls a layer's size: the bytes of its files (see [`tar_size`]).
     pub tar_size: u64,
 }
 
@@ -83,17 +83,24 @@ impl ImageView {
     }
 }
 
-/// The uncompressed size of a layer blob: its own length for a plain tar,
-/// the length of the gzip stream's content otherwise (counted, not kept).
+/// A layer's size as Docker reports it (`docker history`, `docker images`):
+/// the bytes of the files it adds or changes — regular files' contents and
+/// symlink targets, each hardlinked inode once — not the tar around them. An
+/// empty layer, or one that only makes directories, is `0B`.
 pub fn tar_size(blob: &[u8], media_type: &str) -> Result<u64, String> {
-    if !blob.starts_with(&[0x1f, 0x8b]) {
-        if media_type.ends_with("zstd") {
-            return Err("zstd layers are not supported".into());
-        }
-        return Ok(blob.len() as u64);
+    if media_type.ends_with("zstd") {
+        return Err("zstd layers are not supported".into());
     }
-    let mut dec = flate2::read::MultiGzDecoder::new(blob);
-    std::io::copy(&mut dec, &mut std::io::sink()).map_err(|e| format!("gzip: {e}"))
+    let entries = crate::oci::tar::read_layer(blob, &crate::oci::tar::Limits::default())
+        .map_err(|e| e.to_string())?;
+    Ok(entries
+        .iter()
+        .map(|e| match &e.kind {
+            crate::oci::tar::EntryKind::File(data) => data.len() as u64,
+            crate::oci::tar::EntryKind::Symlink(target) => target.len() as u64,
+            _ => 0,
+        })
+        .sum())
 }
 
 /// Every image in the store, newest first (Docker's order), then by ID.

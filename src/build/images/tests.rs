@@ -64,8 +64,8 @@ fn images_table_newest_first_with_dangling() {
     ids.sort();
     assert_eq!(images.iter().map(|i| i.id).collect::<Vec<_>>(), ids);
     let row = |id: &Digest| images.iter().find(|i| i.id == *id).unwrap();
-    assert_eq!(row(&old).size(), 2048);
-    assert_eq!(row(&new).size(), 2048);
+    assert_eq!(row(&old).size(), 5);
+    assert_eq!(row(&new).size(), 12);
     let text = format_images(&images, None, NOW, ImagesOptions::default());
     let mut expected = String::from(
         "REPOSITORY                       TAG       IMAGE ID       CREATED        SIZE\n",
@@ -78,8 +78,15 @@ fn images_table_newest_first_with_dangling() {
         } else {
             ("<none>", "<none>")
         };
+        let size = if id == new {
+            "12B"
+        } else if id == old {
+            "5B"
+        } else {
+            "3B"
+        };
         expected.push_str(&format!(
-            "{repo:<33}{tag:<10}{}   56 years ago   2.05kB\n",
+            "{repo:<33}{tag:<10}{}   56 years ago   {size}\n",
             id.short()
         ));
     }
@@ -99,7 +106,7 @@ fn images_table_newest_first_with_dangling() {
     assert_eq!(
         filtered,
         format!(
-            "REPOSITORY   TAG       IMAGE ID       CREATED        SIZE\napp          latest    {}   56 years ago   2.05kB\n",
+            "REPOSITORY   TAG       IMAGE ID       CREATED        SIZE\napp          latest    {}   56 years ago   12B\n",
             new.short()
         )
     );
@@ -116,7 +123,7 @@ fn images_table_newest_first_with_dangling() {
     assert_eq!(
         digests,
         format!(
-            "REPOSITORY   TAG       DIGEST    IMAGE ID                                                                  CREATED        SIZE\napp          latest    <none>    {new}   56 years ago   2.05kB\n"
+            "REPOSITORY   TAG       DIGEST    IMAGE ID                                                                  CREATED        SIZE\napp          latest    <none>    {new}   56 years ago   12B\n"
         )
     );
     let json = format_images(
@@ -131,7 +138,7 @@ fn images_table_newest_first_with_dangling() {
     assert_eq!(
         json,
         format!(
-            r#"{{"Containers":"N/A","CreatedAt":"1970-01-01 00:00:00 +0000 UTC","CreatedSince":"56 years ago","Digest":"\u003cnone\u003e","ID":"{}","Repository":"app","SharedSize":"N/A","Size":"2.05kB","Tag":"latest","UniqueSize":"N/A","VirtualSize":"2.05kB"}}"#,
+            r#"{{"Containers":"N/A","CreatedAt":"1970-01-01 00:00:00 +0000 UTC","CreatedSince":"56 years ago","Digest":"\u003cnone\u003e","ID":"{}","Repository":"app","SharedSize":"N/A","Size":"12B","Tag":"latest","UniqueSize":"N/A","VirtualSize":"12B"}}"#,
             new.short()
         ) + "\n"
     );
@@ -194,10 +201,10 @@ fn history_rows_like_docker() {
         text,
         format!(
             "IMAGE          CREATED   CREATED BY                                      SIZE      COMMENT\n\
-             {}             RUN /bin/sh -c echo \"a very long command tha…   1.02kB    buildkit.dockerfile.v0\n\
-             <missing>                WORKDIR /app                                    1.54kB    buildkit.dockerfile.v0\n\
+             {}             RUN /bin/sh -c echo \"a very long command tha…   0B        buildkit.dockerfile.v0\n\
+             <missing>                WORKDIR /app                                    0B        buildkit.dockerfile.v0\n\
              <missing>                ENV X=1                                         0B        buildkit.dockerfile.v0\n\
-             <missing>                COPY a.txt / # buildkit                         2.05kB    buildkit.dockerfile.v0\n",
+             <missing>                COPY a.txt / # buildkit                         5B        buildkit.dockerfile.v0\n",
             id.short()
         )
     );
@@ -214,7 +221,7 @@ fn history_rows_like_docker() {
     assert_eq!(
         first,
         format!(
-            "{id}   1970-01-01T00:00:00Z   RUN /bin/sh -c echo \"a very long command that docker history cuts at 45\" # buildkit   1024      buildkit.dockerfile.v0"
+            "{id}   1970-01-01T00:00:00Z   RUN /bin/sh -c echo \"a very long command that docker history cuts at 45\" # buildkit   0         buildkit.dockerfile.v0"
         )
     );
     assert!(raw.starts_with("IMAGE "), "{raw}");
@@ -278,7 +285,7 @@ fn inspect_keys_in_dockers_order() {
         }},
         "Architecture": "amd64",
         "Os": "linux",
-        "Size": 2048,
+        "Size": 5,
         "RootFS": {{
             "Type": "layers",
             "Layers": [
@@ -352,7 +359,7 @@ fn rmi_force_and_layers_nothing_else_holds() {
     assert_eq!(images[2], format!("Deleted: {id}"));
     // The single layer's chain ID is its diff_id.
     assert_eq!(images[3], format!("Deleted: {diff}"));
-    assert_eq!(r.reclaimed, 2048);
+    assert_eq!(r.reclaimed, 5);
     assert!(s.blobs().is_empty(), "every blob collected");
 }
 
@@ -382,8 +389,8 @@ fn prune_dangling_then_all() {
     assert_eq!(r.records.len(), 3, "{:?}", r.records);
     assert_eq!(r.records[0], DeleteRecord::Untagged("app:latest".into()));
     assert_eq!(r.records[1], DeleteRecord::Deleted(second.to_string()));
-    assert_eq!(r.reclaimed, 2048);
-    assert!(prune_report(&r).ends_with("\n\nTotal reclaimed space: 2.048kB\n"));
+    assert_eq!(r.reclaimed, 7);
+    assert!(prune_report(&r).ends_with("\n\nTotal reclaimed space: 7B\n"));
     assert!(s.blobs().is_empty());
 }
 
@@ -403,7 +410,7 @@ fn system_df_counts_shared_layers_once() {
     assert_eq!(
         text,
         "TYPE            TOTAL     ACTIVE    SIZE      RECLAIMABLE\n\
-         Images          2         0         4.096kB   4.096kB (100%)\n\
+         Images          2         0         8B        8B (100%)\n\
          Containers      0         0         0B        0B\n\
          Local Volumes   0         0         0B        0B\n\
          Build Cache     2         0         0B        0B\n"
@@ -413,14 +420,14 @@ fn system_df_counts_shared_layers_once() {
     assert_eq!(
         row("one "),
         format!(
-            "one          latest    {}   56 years ago   2.05kB    2.048kB       0B            0",
+            "one          latest    {}   56 years ago   5B        5B            0B            0",
             one.short()
         )
     );
     assert_eq!(
         row("two "),
         format!(
-            "two          latest    {}   56 years ago   4.1kB     2.048kB       2.048kB       0",
+            "two          latest    {}   56 years ago   8B        5B            3B            0",
             two.short()
         )
     );
@@ -430,7 +437,7 @@ fn system_df_counts_shared_layers_once() {
     let mut ids: Vec<String> = cache.iter().map(|c| truncate_id(&c.id)).collect();
     ids.sort();
     assert!(v.ends_with(&format!(
-        "{}   regular      2.05kB                          0         true\n{}   regular      2.05kB                          0         true\n",
+        "{}   regular      3B                              0         true\n{}   regular      5B                              0         true\n",
         ids[0], ids[1]
     )), "{v}");
 }
