@@ -10,7 +10,6 @@
 use std::collections::BTreeMap;
 
 use super::cache::{self, MissReason};
-use super::catalog;
 use super::copy::{self, CopyError, Options as CopyOptions};
 use super::dockerignore::Dockerignore;
 use super::image::{Health, HistoryRow, RunConfig};
@@ -1400,9 +1399,4 @@ pub fn normalize(name: &str) -> Result<Reference, String> {
         r.tag = Some("latest".into());
     }
     Ok(r)
-}
-
-#[allow(dead_code)]
-fn available_images() -> String {
-    catalog::available().join(", ")
 }
