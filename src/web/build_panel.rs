@@ -37,9 +37,9 @@ pub fn build_panel(props: &BuildPanelProps) -> Html {
                     }
                 </div>
             }
-            if let Some(a) = &props.last {
+            if let Some(a) = props.last.as_ref().filter(|a| !a.steps.is_empty()) {
                 <Log attempt={a.clone()} />
-            } else if !props.running {
+            } else if props.last.is_none() && !props.running {
                 <p class="empty build-hint">
                     {"Press "}<strong>{"Build"}</strong>{" (or Ctrl+Enter in the editor) to build the Dockerfile against the context below: every step makes a real OCI layer, in your browser."}
                 </p>
