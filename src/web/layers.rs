@@ -15,7 +15,7 @@ pub struct LayersPanelProps {
 /// `sha256:` and the first 12 hex digits.
 fn short(digest: &str) -> String {
     match digest.split_once(':') {
-        Some((alg, hex)) => format!("{alg}:{}", &hex[..hex.len().min(12)]),
+        Some((alg, hex)) => format!("{alg}:{}", hex.get(..12).unwrap_or(hex)),
         None => digest.to_string(),
     }
 }
