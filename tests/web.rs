@@ -1,5 +1,7 @@
 //! The web face's own logic, in headless Chromium: diagnostics become the
-//! UTF-16 offsets CodeMirror counts, with 1-based line and column.
+//! UTF-16 offsets CodeMirror counts, with 1-based line and column; builds
+//! through the page's session keep their cache, and the Layers tab's file
+//! marks are the same whether a layer was built or read back from the store.
 #![cfg(target_arch = "wasm32")]
 
 use layerlab::dockerfile::analyze;
@@ -35,4 +37,96 @@ fn rule_findings_carry_code_link_and_fix_in_utf16() {
     let start = src[..src.find("A b").unwrap()].encode_utf16().count();
     assert_eq!((fix.changes[0].from, fix.changes[0].to), (start, start + 3));
     assert_eq!(fix.changes[0].insert, "A=b");
+}
+
+mod builds {
+    use layerlab::vfs::ChangeKind;
+    use layerlab::web::build::{FileChange, LayerOrigin, LayerView, Session, StepState};
+    use wasm_bindgen_test::*;
+
+    fn paths(l: &LayerView) -> Vec<(String, ChangeKind)> {
+        let changes = l.changes.as_ref().expect("the layer was read");
+        let mut v: Vec<(String, ChangeKind)> = changes
+            .iter()
+            .map(|c: &FileChange| (c.path.clone(), c.kind))
+            .collect();
+        v.sort_by(|a, b| a.0.cmp(&b.0));
+        v
+    }
+
+    #[wasm_bindgen_test]
+    fn a_cached_layer_read_back_shows_what_the_step_changed_when_it_ran() {
+        let session = Session::new();
+        let df = "FROM alpine:3.20\nWORKDIR /app\nCOPY . .\n";
+        let (first, built) = session.run(df);
+        assert_eq!(first.failure, None);
+        let built = built.expect("an image");
+        let origins: Vec<LayerOrigin> = built.layers.iter().map(|l| l.origin).collect();
+        assert_eq!(
+            origins,
+            [LayerOrigin::Base, LayerOrigin::Built, LayerOrigin::Built]
+        );
+
+        // The same store: every step hits, and the layers are read from their
+        // blobs instead of the build's change sets, with the same marks.
+        let (again, cached) = session.run(df);
+        assert!(again.steps.iter().all(|s| s.state == StepState::Cached));
+        let cached = cached.expect("an image");
+        assert_eq!(cached.id, built.id);
+        assert_eq!(cached.layers[2].origin, LayerOrigin::Cached);
+        assert_eq!(cached.layers[2].step, Some(3));
+        for (b, c) in built.layers.iter().zip(&cached.layers).skip(1) {
+            assert_eq!(paths(b), paths(c), "{}", b.created_by);
+        }
+        assert_eq!(
+            paths(&cached.layers[2]),
+            [
+                ("/app".to_string(), ChangeKind::Modified),
+                ("/app/.dockerignore".to_string(), ChangeKind::Added),
+                ("/app/package-lock.json".to_string(), ChangeKind::Added),
+                ("/app/package.json".to_string(), ChangeKind::Added),
+                ("/app/server.js".to_string(), ChangeKind::Added),
+            ]
+        );
+        // Sizes: the blob, and the tar the diff_id is the sha256 of.
+        let copy = &cached.layers[2];
+        assert!(copy.tar_size.unwrap() > copy.size);
+        assert_eq!(copy.tar_size.unwrap() % 512, 0);
+    }
+
+    #[wasm_bindgen_test]
+    fn layers_of_a_stage_used_only_by_copy_from_are_not_the_image_s() {
+        let session = Session::new();
+        let df = "FROM alpine:3.20 AS assets\nCOPY server.js /srv/\n\nFROM busybox:1.36\nCOPY --from=assets /srv/server.js /\n";
+        let (attempt, image) = session.run(df);
+        assert_eq!(attempt.failure, None);
+        let image = image.expect("an image");
+        assert_eq!(image.layers.len(), 2);
+        assert_eq!(image.layers[0].origin, LayerOrigin::Base);
+        assert_eq!(image.layers[1].step, Some(4));
+        assert_eq!(
+            paths(&image.layers[1]),
+            [("/server.js".to_string(), ChangeKind::Added)]
+        );
+    }
+
+    #[wasm_bindgen_test]
+    fn a_failure_points_into_the_editor_in_utf16() {
+        let session = Session::new();
+        let df = "# é😀\nFROM node:18\n";
+        let (attempt, image) = session.run(df);
+        assert!(image.is_none());
+        let failure = attempt.failure.expect("node:18 is not offline");
+        assert!(
+            failure
+                .message
+                .starts_with("docker.io/library/node:18: not found"),
+            "{}",
+            failure.message
+        );
+        let at = failure.at.expect("a place");
+        let before = &df[..df.find("node:18").unwrap()];
+        assert_eq!(at.offset, before.encode_utf16().count());
+        assert_eq!((at.line, at.col), (2, 6));
+    }
 }

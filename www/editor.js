@@ -4,7 +4,7 @@
 // about every change and answers with diagnostics, which are shown here.
 import { basicSetup } from "codemirror";
 import { EditorView, keymap } from "@codemirror/view";
-import { EditorState } from "@codemirror/state";
+import { EditorState, Prec } from "@codemirror/state";
 import { StreamLanguage } from "@codemirror/language";
 import { dockerFile } from "@codemirror/legacy-modes/mode/dockerfile";
 import { setDiagnostics, lintGutter } from "@codemirror/lint";
@@ -22,7 +22,9 @@ export function create(parent, doc, onChange, onRun) {
         oneDark,
         StreamLanguage.define(dockerFile),
         lintGutter(),
-        keymap.of([{ key: "Mod-Enter", run: () => { onRun(); return true; } }]),
+        // Highest precedence: basicSetup's default keymap binds Mod-Enter to
+        // insertBlankLine, and it would win by coming first.
+        Prec.highest(keymap.of([{ key: "Mod-Enter", run: () => { onRun(); return true; } }])),
         EditorView.updateListener.of((u) => {
           if (u.docChanged) onChange(u.state.doc.toString());
         }),

@@ -1,11 +1,14 @@
-//! The page: header, editor, problems list.
+//! The page: header, editor, and the right pane's tabs (problems, build, layers).
 
+use super::build_panel::BuildPanel;
 use super::editor::Editor;
+use super::layers::LayersPanel;
 use super::problems::Problem;
 use super::rules::{Route, RuleIndex, RulePage};
-use super::state::{Action, EXAMPLE, Playground};
+use super::state::{Action, EXAMPLE, Playground, Tab};
 use std::cell::RefCell;
 use std::rc::Rc;
+use wasm_bindgen::JsCast;
 use web_sys::HtmlElement;
 use yew::prelude::*;
 
@@ -17,11 +20,16 @@ pub fn app() -> Html {
     let load_error = use_state(|| None::<String>);
     let route = use_state(|| Route::from_hash(&location_hash()));
     {
-        let route = route.clone();
+        let (route, dispatch) = (route.clone(), state.dispatcher());
         use_effect_with((), move |_| {
             let listener =
                 gloo::events::EventListener::new(&gloo::utils::window(), "hashchange", move |_| {
-                    route.set(Route::from_hash(&location_hash()))
+                    let r = Route::from_hash(&location_hash());
+                    // Rule pages live in the Problems tab.
+                    if r != Route::Problems {
+                        dispatch.dispatch(Action::ShowTab(Tab::Problems));
+                    }
+                    route.set(r)
                 });
             move || drop(listener)
         });
@@ -37,8 +45,12 @@ pub fn app() -> Html {
         let initial = state.source.clone();
         use_effect_with((), move |_| {
             if let Some(el) = host.cast::<HtmlElement>() {
+                let on_run = {
+                    let dispatch = dispatch.clone();
+                    move || dispatch.dispatch(Action::BuildRequested)
+                };
                 let on_change = move |text: String| dispatch.dispatch(Action::Edited(text));
-                match Editor::create(&el, &initial, on_change, || {}) {
+                match Editor::create(&el, &initial, on_change, on_run) {
                     Ok(ed) => *editor.borrow_mut() = Some(ed),
                     Err(e) => load_error.set(Some(format!("the editor could not start: {e:?}"))),
                 }
@@ -53,6 +65,17 @@ pub fn app() -> Html {
             }
         });
     }
+    {
+        // The build runs on a zero timeout after "building…" was rendered,
+        // so the browser gets to paint it before the UI thread is busy.
+        let dispatch = state.dispatcher();
+        use_effect_with(state.builds.running, move |running| {
+            let timer = running.then(|| {
+                gloo::timers::callback::Timeout::new(0, move || dispatch.dispatch(Action::RunBuild))
+            });
+            move || drop(timer)
+        });
+    }
 
     let focus = {
         let editor = editor.clone();
@@ -61,6 +84,14 @@ pub fn app() -> Html {
                 ed.focus_at(offset);
             }
         })
+    };
+    let build = {
+        let dispatch = state.dispatcher();
+        Callback::from(move |_: MouseEvent| dispatch.dispatch(Action::BuildRequested))
+    };
+    let show_tab = {
+        let dispatch = state.dispatcher();
+        Callback::from(move |tab: Tab| dispatch.dispatch(Action::ShowTab(tab)))
     };
 
     // Severities hidden from the list (the editor still shows everything).
@@ -99,15 +130,39 @@ pub fn app() -> Html {
         (0, w, _) => ("status warn", plural(w, "warning")),
         (e, _, _) => ("status bad", plural(e, "error")),
     };
+    let builds = &state.builds;
+    let build_badge = match &builds.last {
+        _ if builds.running => Some(("running", "…".to_string())),
+        Some(a) if a.failure.is_some() => Some(("bad", "failed".to_string())),
+        Some(_) => Some(("ok", "done".to_string())),
+        None => None,
+    };
+    let badges = |tab: Tab| -> Option<(&'static str, String)> {
+        match tab {
+            Tab::Problems => Some(("count", state.problems.len().to_string())),
+            Tab::Build => build_badge.clone(),
+            Tab::Layers => builds
+                .image
+                .as_ref()
+                .map(|i| ("count", i.layers.len().to_string())),
+        }
+    };
+    let tab = state.tab;
 
     html! {
         <div class="app">
             <header class="bar">
                 <div class="brand">{"layer"}<span>{"lab"}</span></div>
-                <div class="tagline">{"Dockerfile playground — parsed as BuildKit parses it, in your browser"}</div>
+                <div class="tagline">{"Dockerfile playground — parsed as BuildKit parses it, built into real OCI layers, in your browser"}</div>
                 <div class="spacer"></div>
                 <a class="nav" href="#rules">{"Rules"}</a>
                 <div class={status_class} data-testid="status">{status_text}</div>
+                <button type="button" class="build-button" data-testid="build-button" onclick={build}
+                    disabled={builds.running} aria-busy={builds.running.to_string()}
+                    title="Build the image (Ctrl+Enter or ⌘+Enter in the editor)">
+                    <span aria-hidden="true">{"▶"}</span>{if builds.running { " Building…" } else { " Build" }}
+                    <kbd aria-hidden="true">{"Ctrl+↵"}</kbd>
+                </button>
             </header>
             if let Some(err) = &*load_error {
                 <div class="empty" role="alert">{err}</div>
@@ -117,19 +172,92 @@ pub fn app() -> Html {
                     <h2>{"Dockerfile"}</h2>
                     <div class="editor" ref={host}></div>
                 </section>
-                <section class="pane" aria-label="Problems">
-                    <h2 class="problems-head">
-                        <span>{format!("Problems ({})", state.problems.len())}</span>
-                        <SeverityFilter problems={state.problems.clone()} hidden={(*hidden).clone()} on_toggle={toggle} />
-                    </h2>
-                    { match &*route {
-                        Route::Problems => html! { <ProblemList problems={shown} total={state.problems.len()} on_select={focus} /> },
-                        Route::Rules => html! { <RuleIndex /> },
-                        Route::Rule(code) => html! { <RulePage code={code.clone()} /> },
-                    } }
+                <section class="pane side">
+                    <TabList current={tab} on_select={show_tab} badges={Tab::ALL.map(badges)} />
+                    <div class="tabpanel" role="tabpanel" id="panel-problems" aria-labelledby="tab-problems"
+                        hidden={tab != Tab::Problems} tabindex="0">
+                        { match &*route {
+                            Route::Problems => html! {
+                                <>
+                                    <div class="panel-bar">
+                                        <SeverityFilter problems={state.problems.clone()} hidden={(*hidden).clone()} on_toggle={toggle} />
+                                    </div>
+                                    <ProblemList problems={shown} total={state.problems.len()} on_select={focus.clone()} />
+                                </>
+                            },
+                            Route::Rules => html! { <RuleIndex /> },
+                            Route::Rule(code) => html! { <RulePage code={code.clone()} /> },
+                        } }
+                    </div>
+                    <div class="tabpanel" role="tabpanel" id="panel-build" aria-labelledby="tab-build"
+                        hidden={tab != Tab::Build} tabindex="0">
+                        <BuildPanel running={builds.running} last={builds.last.clone()} image={builds.image.clone()}
+                            files={Rc::new(state.session.context_files().to_vec())} on_jump={focus} />
+                    </div>
+                    <div class="tabpanel" role="tabpanel" id="panel-layers" aria-labelledby="tab-layers"
+                        hidden={tab != Tab::Layers} tabindex="0">
+                        <LayersPanel image={builds.image.clone()} />
+                    </div>
                 </section>
             </main>
-            <footer class="foot">{"Parsed and checked by layerlab’s Rust core, compiled to WebAssembly: nothing leaves your browser · Esc then Tab leaves the editor"}</footer>
+            <footer class="foot">{"Parsed, checked and built by layerlab’s Rust core, compiled to WebAssembly: nothing leaves your browser · Esc then Tab leaves the editor"}</footer>
+        </div>
+    }
+}
+
+#[derive(Properties, PartialEq)]
+struct TabListProps {
+    current: Tab,
+    on_select: Callback<Tab>,
+    /// Per tab (in `Tab::ALL` order): a class and a short text beside the label.
+    badges: [Option<(&'static str, String)>; 3],
+}
+
+/// The WAI-ARIA tabs pattern: one tab in the Tab order, arrows, Home and End
+/// move between them and select.
+#[function_component(TabList)]
+fn tab_list(props: &TabListProps) -> Html {
+    let onkeydown = {
+        let (current, on_select) = (props.current, props.on_select.clone());
+        Callback::from(move |e: KeyboardEvent| {
+            let i = Tab::ALL.iter().position(|t| *t == current).unwrap_or(0);
+            let n = Tab::ALL.len();
+            let next = match e.key().as_str() {
+                "ArrowRight" => (i + 1) % n,
+                "ArrowLeft" => (i + n - 1) % n,
+                "Home" => 0,
+                "End" => n - 1,
+                _ => return,
+            };
+            e.prevent_default();
+            let tab = Tab::ALL[next];
+            on_select.emit(tab);
+            if let Some(el) = gloo::utils::document()
+                .get_element_by_id(&format!("tab-{}", tab.key()))
+                .and_then(|el| el.dyn_into::<HtmlElement>().ok())
+            {
+                let _ = el.focus();
+            }
+        })
+    };
+    html! {
+        <div class="tabs" role="tablist" aria-label="Results" {onkeydown}>
+            { for Tab::ALL.iter().zip(&props.badges).map(|(&tab, badge)| {
+                let selected = tab == props.current;
+                let on_select = props.on_select.clone();
+                html! {
+                    <button type="button" role="tab" id={format!("tab-{}", tab.key())}
+                        class={classes!("tab", selected.then_some("selected"))}
+                        aria-selected={selected.to_string()} aria-controls={format!("panel-{}", tab.key())}
+                        tabindex={if selected { "0" } else { "-1" }} data-testid={format!("tab-{}", tab.key())}
+                        onclick={Callback::from(move |_| on_select.emit(tab))}>
+                        {tab.label()}
+                        if let Some((class, text)) = badge {
+                            <span class={classes!("badge", *class)}>{text}</span>
+                        }
+                    </button>
+                }
+            }) }
         </div>
     }
 }

@@ -1,9 +1,14 @@
 //! The Yew playground (wasm32 only): a thin face over the core. State lives in
 //! one reducer (`state`); components render it; the CodeMirror editor is driven
-//! through the small JS glue in www/editor.js (`editor`).
+//! through the small JS glue in www/editor.js (`editor`); builds run through
+//! one session that keeps the page's image store (`build`).
 
 mod app;
+pub mod build;
+mod build_panel;
+mod context;
 mod editor;
+mod layers;
 pub mod problems;
 mod rules;
 mod state;

@@ -56,11 +56,20 @@ async function tooltipOf(squiggle) {
   return tooltip;
 }
 
-test("the example loads with no problems", async () => {
+test("the example loads with its real findings listed", async () => {
   await page.goto(server.url);
   await page.locator(".cm-content").waitFor();
-  await page.getByTestId("no-problems").waitFor();
-  assert.equal(await page.getByTestId("status").textContent(), "no problems");
+  // The example installs unpinned apk packages, one of them without --no-cache.
+  const items = page.getByTestId("problems").locator("li");
+  await items.first().waitFor();
+  const texts = await items.allInnerTexts();
+  assert.equal(texts.length, 4);
+  assert.match(texts[0], /DL3018[\s\S]*Pin versions in apk add[\s\S]*5:24/);
+  assert.match(texts[1], /DL3018[\s\S]*5:31/);
+  assert.match(texts[2], /DL3019[\s\S]*--no-cache[\s\S]*11:5/);
+  assert.match(texts[3], /DL3018[\s\S]*11:13/);
+  assert.deepEqual(await page.locator(".cm-lintRange-warning").allTextContents(), ["nodejs", "npm", "nodejs"]);
+  assert.equal(await page.getByTestId("status").textContent(), "3 warnings");
 });
 
 test("a broken Dockerfile is underlined where it is wrong, as you type", async () => {

@@ -1,0 +1,568 @@
+//! Builds from the page. One [`Session`] holds the page's image store for its
+//! whole life, so the cache hits and misses exactly as the CLI's does; a build
+//! is timed with the browser's clock (the core reads none) and turned into
+//! what the Build and Layers tabs show.
+
+use std::cell::{Cell, RefCell};
+use std::collections::{BTreeMap, BTreeSet};
+use std::io::Read;
+use std::rc::Rc;
+
+use flate2::read::MultiGzDecoder;
+
+use super::context::{BuildContext, ContextFile};
+use crate::build::store::{LayerRef, MemoryStore, Store};
+use crate::build::{self, Outcome, Request, StepReport};
+use crate::dockerfile::instructions::{self, BuildArgs};
+use crate::dockerfile::{LineIndex, Span};
+use crate::oci::digest::Digest;
+use crate::oci::image::ImageConfig;
+use crate::oci::tar::{self, EntryKind};
+use crate::vfs::{self, ChangeKind, Node};
+
+/// How a step of the log ended.
+#[derive(Debug, Clone, PartialEq)]
+pub enum StepState {
+    Cached,
+    Done,
+    Failed(String),
+}
+
+/// One `#N` of the log.
+#[derive(Debug, Clone, PartialEq)]
+pub struct LogStep {
+    pub id: usize,
+    /// `[deps 2/5]`
+    pub label: String,
+    pub text: String,
+    pub state: StepState,
+    /// Why the step was built instead of taken from the cache.
+    pub reason: Option<String>,
+    /// What was not simulated, and other things the learner must know.
+    pub notices: Vec<String>,
+    /// From the browser's clock, as BuildKit's `DONE 0.1s`.
+    pub seconds: f64,
+}
+
+/// A place in the Dockerfile, for the editor.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Jump {
+    /// In UTF-16 code units, as CodeMirror counts.
+    pub offset: usize,
+    pub line: usize,
+    pub col: usize,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Failure {
+    pub message: String,
+    pub at: Option<Jump>,
+}
+
+/// One build as the log shows it, whether it succeeded or not.
+#[derive(Debug, Clone)]
+pub struct Attempt {
+    /// 1 for the page's first build: identifies the attempt.
+    pub number: u32,
+    pub steps: Vec<LogStep>,
+    pub failure: Option<Failure>,
+    pub millis: f64,
+}
+
+impl PartialEq for Attempt {
+    fn eq(&self, other: &Self) -> bool {
+        self.number == other.number
+    }
+}
+
+impl Attempt {
+    pub fn cached(&self) -> usize {
+        self.steps
+            .iter()
+            .filter(|s| s.state == StepState::Cached)
+            .count()
+    }
+}
+
+/// Where a layer of the image came from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LayerOrigin {
+    /// The base image's, as pulled (or taken from the offline catalog).
+    Base,
+    /// A step of this build that hit the cache.
+    Cached,
+    /// A step of this build that ran.
+    Built,
+}
+
+/// One path a layer adds, modifies or deletes.
+#[derive(Debug, Clone, PartialEq)]
+pub struct FileChange {
+    /// Absolute: `/app/server.js`.
+    pub path: String,
+    pub kind: ChangeKind,
+    pub is_dir: bool,
+    /// Bytes of a regular file.
+    pub size: Option<u64>,
+    /// A symlink's target, or the path a hard link shares its file with.
+    pub link: Option<String>,
+    /// An opaque directory: what lower layers had in it is hidden.
+    pub opaque: bool,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct LayerView {
+    /// From the image config's history.
+    pub created_by: String,
+    pub digest: String,
+    pub diff_id: String,
+    /// Bytes of the stored (gzip) blob.
+    pub size: u64,
+    /// Bytes of the tar the diff_id is the sha256 of, when the blob was read.
+    pub tar_size: Option<u64>,
+    pub origin: LayerOrigin,
+    /// The `#N` of the step that made it.
+    pub step: Option<usize>,
+    /// What the layer changes, or why that could not be read.
+    pub changes: Result<Rc<Vec<FileChange>>, String>,
+}
+
+/// The image a successful build made.
+#[derive(Debug, Clone)]
+pub struct ImageView {
+    /// The attempt that made it.
+    pub number: u32,
+    /// The config digest, Docker's image ID.
+    pub id: Digest,
+    pub manifest: Digest,
+    pub layers: Vec<LayerView>,
+    pub cached: usize,
+    pub steps: usize,
+    pub millis: f64,
+}
+
+impl PartialEq for ImageView {
+    fn eq(&self, other: &Self) -> bool {
+        self.number == other.number
+    }
+}
+
+impl ImageView {
+    /// The blobs' bytes: what a push sends.
+    pub fn size(&self) -> u64 {
+        self.layers.iter().map(|l| l.size).sum()
+    }
+
+    /// The layers' tars, if every one was read.
+    pub fn tar_size(&self) -> Option<u64> {
+        self.layers.iter().map(|l| l.tar_size).sum()
+    }
+}
+
+/// A layer's entries as read back from its blob (only what the page shows).
+#[derive(Debug)]
+struct LayerContents {
+    tar_size: u64,
+    entries: Vec<EntrySummary>,
+}
+
+#[derive(Debug)]
+struct EntrySummary {
+    /// Absolute, like the paths of `vfs::Change`.
+    path: String,
+    kind: EntryShape,
+    size: u64,
+}
+
+/// A tar entry's kind without its bytes: the memo keeps only what is shown.
+#[derive(Debug)]
+enum EntryShape {
+    File,
+    Dir,
+    Symlink(String),
+    Hardlink(String),
+    Whiteout,
+    Opaque,
+}
+
+/// The page's build state that outlives a build: the store (and with it the
+/// cache), the context, and the layers already read back.
+pub struct Session {
+    store: RefCell<MemoryStore>,
+    context: BuildContext,
+    /// Keyed by blob digest: a layer's bytes never change, so it is read once
+    /// per page (the base image's large layer especially).
+    contents: RefCell<BTreeMap<String, Rc<Result<LayerContents, String>>>>,
+    builds: Cell<u32>,
+}
+
+impl std::fmt::Debug for Session {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Session")
+            .field("builds", &self.builds.get())
+            .finish_non_exhaustive()
+    }
+}
+
+/// The browser's monotonic clock in milliseconds (0 where there is none).
+fn now() -> f64 {
+    web_sys::window()
+        .and_then(|w| w.performance())
+        .map_or(0.0, |p| p.now())
+}
+
+impl Session {
+    pub fn new() -> Session {
+        Session {
+            store: RefCell::new(MemoryStore::new()),
+            context: BuildContext::example(),
+            contents: RefCell::new(BTreeMap::new()),
+            builds: Cell::new(0),
+        }
+    }
+
+    pub fn context_files(&self) -> &[ContextFile] {
+        &self.context.files
+    }
+
+    /// Builds `dockerfile` against the context: the attempt for the log, and
+    /// the image when the build succeeded.
+    pub fn run(&self, dockerfile: &str) -> (Attempt, Option<ImageView>) {
+        let number = self.builds.get() + 1;
+        self.builds.set(number);
+        let req = Request::new(dockerfile, &self.context.fs);
+        let mut stamps = Vec::new();
+        let start = now();
+        let result = {
+            let mut store = self.store.borrow_mut();
+            let mut progress = |_: &StepReport| stamps.push(now());
+            build::build(&req, &mut *store, &mut progress)
+        };
+        let millis = now() - start;
+        let (steps, failure, image) = match result {
+            Ok(built) => (built.steps, None, Some(built.image)),
+            Err((e, steps)) => {
+                let failure = Failure {
+                    message: e.message,
+                    at: e.span.map(|s| jump(dockerfile, s)),
+                };
+                (steps, Some(failure), None)
+            }
+        };
+        let log = steps
+            .iter()
+            .zip(std::iter::once(&start).chain(&stamps).zip(&stamps))
+            .map(|(s, (from, to))| log_step(s, (to - from) / 1000.0))
+            .collect();
+        let attempt = Attempt {
+            number,
+            steps: log,
+            failure,
+            millis,
+        };
+        let image = image.map(|parts| self.image_view(dockerfile, &attempt, &steps, &parts));
+        (attempt, image)
+    }
+
+    fn image_view(
+        &self,
+        dockerfile: &str,
+        attempt: &Attempt,
+        steps: &[StepReport],
+        parts: &build::ImageParts,
+    ) -> ImageView {
+        let created_by: Vec<String> = ImageConfig::from_json(&parts.config)
+            .map(|c| {
+                c.history
+                    .into_iter()
+                    .filter(|h| !h.empty_layer)
+                    .map(|h| h.created_by)
+                    .collect()
+            })
+            .unwrap_or_default();
+        let made_by = layer_steps(dockerfile, steps, &parts.layers);
+        // Which paths exist below each layer, to tell an added path from a
+        // modified one in a layer read back from its tar (as dive does).
+        let mut present = BTreeSet::new();
+        let layers = parts
+            .layers
+            .iter()
+            .enumerate()
+            .map(|(i, l)| {
+                let contents = self.contents_of(l);
+                let step = made_by[i];
+                let from_tar = match &*contents {
+                    Ok(c) => Ok(Rc::new(classify(&c.entries, &mut present))),
+                    Err(e) => Err(e.clone()),
+                };
+                let changes = match step.and_then(|s| s.changes.as_ref()) {
+                    Some(changes) => Ok(Rc::new(changes.iter().map(file_change).collect())),
+                    None => from_tar,
+                };
+                LayerView {
+                    created_by: created_by.get(i).cloned().unwrap_or_default(),
+                    digest: l.digest.clone(),
+                    diff_id: l.diff_id.clone(),
+                    size: l.size,
+                    tar_size: (*contents).as_ref().ok().map(|c| c.tar_size),
+                    origin: match step.map(|s| &s.outcome) {
+                        None => LayerOrigin::Base,
+                        Some(Outcome::Cached) => LayerOrigin::Cached,
+                        Some(_) => LayerOrigin::Built,
+                    },
+                    step: step.map(|s| s.id),
+                    changes,
+                }
+            })
+            .collect();
+        ImageView {
+            number: attempt.number,
+            id: parts.id(),
+            manifest: parts.manifest_digest,
+            layers,
+            cached: attempt.cached(),
+            steps: attempt.steps.len(),
+            millis: attempt.millis,
+        }
+    }
+
+    fn contents_of(&self, layer: &LayerRef) -> Rc<Result<LayerContents, String>> {
+        if let Some(c) = self.contents.borrow().get(&layer.digest) {
+            return c.clone();
+        }
+        let read = Rc::new(read_contents(&*self.store.borrow(), layer));
+        self.contents
+            .borrow_mut()
+            .insert(layer.digest.clone(), read.clone());
+        read
+    }
+}
+
+impl Default for Session {
+    fn default() -> Self {
+        Session::new()
+    }
+}
+
+fn jump(src: &str, span: Span) -> Jump {
+    let idx = LineIndex::new(src);
+    let at = idx.line_col(span.start);
+    Jump {
+        offset: idx.utf16_offset(span.start),
+        line: at.line,
+        col: at.col,
+    }
+}
+
+fn log_step(s: &StepReport, seconds: f64) -> LogStep {
+    let (state, reason) = match &s.outcome {
+        Outcome::Cached => (StepState::Cached, None),
+        Outcome::Built(r) => (StepState::Done, Some(r.describe(&s.text))),
+        Outcome::Failed(m) => (StepState::Failed(m.clone()), None),
+    };
+    LogStep {
+        id: s.id,
+        label: s.label.clone(),
+        text: s.text.clone(),
+        state,
+        reason,
+        notices: s.notices.clone(),
+        seconds,
+    }
+}
+
+/// For each layer of the image, the step of this build that made it (`None`
+/// for the base image's layers).
+///
+/// The image's layers end with those of the target stage's steps, after
+/// those of the stages it is built `FROM`; other stages' steps (say, one only
+/// used by `COPY --from`) are not in it. The chain of stages is read from the
+/// Dockerfile the way the engine reads it, and checked against the digests.
+fn layer_steps<'s>(
+    dockerfile: &str,
+    steps: &'s [StepReport],
+    layers: &[LayerRef],
+) -> Vec<Option<&'s StepReport>> {
+    let mut out = vec![None; layers.len()];
+    let ast = crate::dockerfile::parse(dockerfile);
+    let mut df = instructions::parse_dockerfile(&ast);
+    instructions::expand_dockerfile(&mut df, &BuildArgs::new(), ast.escape_token);
+    let Some(mut i) = df.stages.len().checked_sub(1) else {
+        return out;
+    };
+    let mut chain = BTreeSet::from([i]);
+    loop {
+        let base = df.stages[i].base.value().to_lowercase();
+        match df.stages[..i]
+            .iter()
+            .position(|s| s.name.as_deref() == Some(base.as_str()))
+        {
+            Some(j) => {
+                chain.insert(j);
+                i = j;
+            }
+            None => break,
+        }
+    }
+    let made: Vec<&StepReport> = steps
+        .iter()
+        .filter(|s| chain.contains(&s.stage) && s.layer.is_some())
+        .collect();
+    let Some(first) = layers.len().checked_sub(made.len()) else {
+        return out;
+    };
+    let agree = made
+        .iter()
+        .zip(&layers[first..])
+        .all(|(s, l)| s.layer.as_ref().is_some_and(|m| m.digest == l.digest));
+    if agree {
+        for (k, s) in made.into_iter().enumerate() {
+            out[first + k] = Some(s);
+        }
+    }
+    out
+}
+
+/// Reads a layer's blob back from the store: its tar's size and entries.
+fn read_contents(store: &dyn Store, layer: &LayerRef) -> Result<LayerContents, String> {
+    let digest = Digest::parse(&layer.digest).map_err(|e| e.to_string())?;
+    let blob = store
+        .blob(&digest)
+        .map_err(|e| e.to_string())?
+        .ok_or_else(|| format!("layer {} is not in the store", layer.digest))?;
+    let limits = build::layer::limits();
+    let tar_bytes = if blob.starts_with(&[0x1f, 0x8b]) {
+        let mut out = Vec::new();
+        MultiGzDecoder::new(&blob[..])
+            .take(limits.max_expanded_bytes + 1)
+            .read_to_end(&mut out)
+            .map_err(|e| format!("layer {}: {e}", layer.digest))?;
+        if out.len() as u64 > limits.max_expanded_bytes {
+            return Err(format!("layer {} expands beyond the limit", layer.digest));
+        }
+        out
+    } else {
+        blob.to_vec()
+    };
+    let entries = tar::read_layer(&tar_bytes, &limits).map_err(|e| e.to_string())?;
+    Ok(LayerContents {
+        tar_size: tar_bytes.len() as u64,
+        entries: entries
+            .into_iter()
+            .map(|e| EntrySummary {
+                path: format!("/{}", e.path),
+                size: match &e.kind {
+                    EntryKind::File(data) => data.len() as u64,
+                    _ => 0,
+                },
+                kind: match e.kind {
+                    EntryKind::File(_) => EntryShape::File,
+                    EntryKind::Dir => EntryShape::Dir,
+                    EntryKind::Symlink(t) => EntryShape::Symlink(t),
+                    EntryKind::Hardlink(t) => EntryShape::Hardlink(t),
+                    EntryKind::Whiteout => EntryShape::Whiteout,
+                    EntryKind::Opaque => EntryShape::Opaque,
+                },
+            })
+            .collect(),
+    })
+}
+
+/// Marks each entry of a layer as added, modified or deleted relative to the
+/// paths the layers below left (`present`), and updates `present`.
+fn classify(entries: &[EntrySummary], present: &mut BTreeSet<String>) -> Vec<FileChange> {
+    let below = |present: &BTreeSet<String>, dir: &str| -> Vec<String> {
+        let prefix = if dir == "/" {
+            "/".to_string()
+        } else {
+            format!("{dir}/")
+        };
+        present
+            .range(prefix.clone()..)
+            .take_while(|p| p.starts_with(&prefix))
+            .cloned()
+            .collect()
+    };
+    let mut out = Vec::with_capacity(entries.len());
+    for e in entries {
+        let mut change = FileChange {
+            path: e.path.clone(),
+            kind: ChangeKind::Added,
+            is_dir: matches!(e.kind, EntryShape::Dir | EntryShape::Opaque),
+            size: None,
+            link: None,
+            opaque: false,
+        };
+        match &e.kind {
+            EntryShape::Whiteout => {
+                for p in below(present, &e.path) {
+                    present.remove(&p);
+                }
+                present.remove(&e.path);
+                change.kind = ChangeKind::Deleted;
+            }
+            EntryShape::Opaque => {
+                for p in below(present, &e.path) {
+                    present.remove(&p);
+                }
+                change.kind = ChangeKind::Modified;
+                change.opaque = true;
+            }
+            kind => {
+                if !present.insert(e.path.clone()) {
+                    change.kind = ChangeKind::Modified;
+                }
+                match kind {
+                    EntryShape::File => change.size = Some(e.size),
+                    EntryShape::Symlink(t) => change.link = Some(t.clone()),
+                    EntryShape::Hardlink(t) => change.link = Some(format!("/{t}")),
+                    _ => {}
+                }
+            }
+        }
+        out.push(change);
+    }
+    out
+}
+
+fn file_change(c: &vfs::Change) -> FileChange {
+    let node = c.node.as_ref().or(c.before.as_ref());
+    FileChange {
+        path: c.path.clone(),
+        kind: c.kind,
+        is_dir: matches!(node, Some(Node::Dir(_))),
+        size: match &c.node {
+            Some(n @ Node::File(_)) => Some(n.size()),
+            _ => None,
+        },
+        link: match &c.node {
+            Some(Node::Symlink(l)) => Some(l.target.clone()),
+            _ => None,
+        },
+        opaque: false,
+    }
+}
+
+/// Sizes as people read them: decimal units, three significant digits
+/// (`3.62 MB`), as Docker prints them.
+pub fn human_size(bytes: u64) -> String {
+    const UNITS: [&str; 6] = ["B", "kB", "MB", "GB", "TB", "PB"];
+    let mut v = bytes as f64;
+    let mut unit = 0;
+    while v >= 1000.0 && unit < UNITS.len() - 1 {
+        v /= 1000.0;
+        unit += 1;
+    }
+    let digits = if v >= 100.0 || unit == 0 {
+        0
+    } else if v >= 10.0 {
+        1
+    } else {
+        2
+    };
+    let mut s = format!("{v:.digits$}");
+    if s.contains('.') {
+        s = s.trim_end_matches('0').trim_end_matches('.').to_string();
+    }
+    format!("{s} {}", UNITS[unit])
+}
