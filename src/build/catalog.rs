@@ -38,13 +38,14 @@ pub struct CatalogImage {
 
 const PATH: &str = "PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
 
-/// The names FROM can use without a pull, for messages.
-pub fn available() -> Vec<String> {
+/// The offline images for a message: `scratch, alpine (3.20.3, 3.20, 3,
+/// latest), busybox (…)`.
+pub fn available_summary() -> String {
     let mut v = vec!["scratch".to_string()];
     for (repo, tags) in [("alpine", ALPINE_TAGS), ("busybox", BUSYBOX_TAGS)] {
-        v.extend(tags.iter().map(|t| format!("{repo}:{t}")));
+        v.push(format!("{repo} ({})", tags.join(", ")));
     }
-    v
+    v.join(", ")
 }
 
 const BUSYBOX_TAGS: &[&str] = &["1.36.1", "1.36", "1", "latest"];

@@ -290,8 +290,8 @@ pub fn resolve_image(
     let tag = reference.tag.clone().unwrap_or_else(|| "latest".into());
     let Some(cat) = catalog::lookup(&reference.name(), &tag) else {
         return Err(format!(
-            "{full}: not found: layerlab works offline and has no copy of this image (pull it first with `layerlab pull {name}`); offline images: {}",
-            catalog::available().join(", ")
+            "{full}: not found: layerlab works offline and has no copy of this image; the offline images are {}",
+            catalog::available_summary()
         ));
     };
     let changes = crate::vfs::diff(&crate::vfs::Fs::new(), &cat.fs);

@@ -118,7 +118,7 @@ pub struct LayerView {
     pub diff_id: String,
     /// Bytes of the stored (gzip) blob.
     pub size: u64,
-    /// Bytes of the tar the diff_id is the sha256 of, when the blob was read.
+    /// Docker's size of the layer (its files' bytes), when the blob was read.
     pub tar_size: Option<u64>,
     pub origin: LayerOrigin,
     /// The `#N` of the step that made it.
@@ -445,8 +445,18 @@ fn read_contents(store: &dyn Store, layer: &LayerRef) -> Result<LayerContents, S
         blob.to_vec()
     };
     let entries = tar::read_layer(&tar_bytes, &limits).map_err(|e| e.to_string())?;
+    // Docker's layer size: the bytes of the files, not of the tar around them
+    // (the CLI's `docker history` and `images` count the same way).
+    let size = entries
+        .iter()
+        .map(|e| match &e.kind {
+            EntryKind::File(data) => data.len() as u64,
+            EntryKind::Symlink(target) => target.len() as u64,
+            _ => 0,
+        })
+        .sum();
     Ok(LayerContents {
-        tar_size: tar_bytes.len() as u64,
+        tar_size: size,
         entries: entries
             .into_iter()
             .map(|e| EntrySummary {
