@@ -140,6 +140,9 @@ struct StageState {
     args: BTreeMap<String, String>,
     /// The step id whose miss invalidated the rest of this chain.
     rebuilt_at: Option<usize>,
+    /// A RUN of this stage left commands not run: programs they would have
+    /// installed are missing, so a missing command is "not simulated", not "not found".
+    unsimulated: bool,
     /// Whether this stage set CMD (an ENTRYPOINT then keeps it).
     cmd_set: bool,
     /// MAINTAINER, the image's `author`.
@@ -161,6 +164,7 @@ impl StageState {
             history: img.history,
             args: BTreeMap::new(),
             rebuilt_at: None,
+            unsimulated: false,
             cmd_set: false,
             author: String::new(),
             base_name: img.name,
@@ -177,6 +181,8 @@ struct Engine<'r, 's> {
     progress: &'s mut dyn Progress,
     /// The ONBUILD trigger being run, whose text is not in the Dockerfile.
     trigger: Option<String>,
+    /// The notices of the RUN being keyed, should it hit the cache.
+    pending_run: Option<Vec<String>>,
 }
 
 /// Builds the image `req` describes, storing blobs and cache records in
@@ -192,6 +198,7 @@ pub fn build(
         steps: Vec::new(),
         progress,
         trigger: None,
+        pending_run: None,
     };
     match engine.run() {
         Ok(image) => Ok(Built {
@@ -354,6 +361,7 @@ impl<'r, 's> Engine<'r, 's> {
                 history: Vec::new(),
                 args: BTreeMap::new(),
                 rebuilt_at: None,
+                unsimulated: false,
                 cmd_set: false,
                 author: String::new(),
                 base_name: "scratch".into(),
@@ -689,9 +697,44 @@ impl<'r, 's> Engine<'r, 's> {
                     independent: false,
                     honours_no_cache: true,
                 };
-                self.keyed_step(state, ins, stage_index, label, step, |_| {
-                    Ok(vec![RUN_NOT_SIMULATED.to_string()])
-                })
+                // Docker sets the build args in scope as environment variables; ENV wins.
+                let mut env = state.config.env.clone();
+                for (k, v) in &args {
+                    if state.config.get_env(k).is_none() {
+                        env.push(format!("{k}={v}"));
+                    }
+                }
+                let source = self.source_of(ins);
+                let first_line = self.req.dockerfile
+                    [..ins.span.start.min(self.req.dockerfile.len())]
+                    .matches('\n')
+                    .count()
+                    + 1;
+                let input = super::run::RunInput {
+                    command: run.command.clone(),
+                    shell: state.config.shell_or_default(),
+                    env,
+                    cwd: state.config.working_dir.clone(),
+                    user: state.config.user.clone(),
+                    epoch: self.req.epoch,
+                    assume_installed: state.unsimulated,
+                    source,
+                    first_line,
+                };
+                self.pending_run = Some(super::run::cached_notices(&input));
+                let r = self.keyed_step(state, ins, stage_index, label, step, move |fs| {
+                    super::run::run(fs, &input)
+                });
+                if let Some(last) = self.steps.last()
+                    && last.span == ins.span
+                    && last
+                        .notices
+                        .iter()
+                        .any(|n| n.starts_with(super::run::PARTIAL))
+                {
+                    state.unsimulated = true;
+                }
+                r
             }
             Instr::Copy(cp) => {
                 let from = cp.from.as_ref().and_then(|f| f.value.clone());
@@ -775,6 +818,18 @@ impl<'r, 's> Engine<'r, 's> {
             .collect()
     }
 
+    /// The instruction as written (the trigger for ONBUILD).
+    fn source_of(&self, ins: &Instruction) -> String {
+        if let Some(trigger) = &self.trigger {
+            return trigger.clone();
+        }
+        self.req
+            .dockerfile
+            .get(ins.span.start..ins.span.end)
+            .unwrap_or("")
+            .to_string()
+    }
+
     /// The instruction as the log shows it: as written, on one line.
     fn source_text(&self, ins: &Instruction) -> String {
         if let Some(trigger) = &self.trigger {
@@ -806,6 +861,7 @@ impl<'r, 's> Engine<'r, 's> {
         step: Step,
         run: impl FnOnce(&mut Fs) -> Result<Vec<String>, String>,
     ) -> Result<(), BuildError> {
+        let pending_run = self.pending_run.take();
         let parent = if step.independent {
             String::from("link")
         } else {
@@ -842,8 +898,9 @@ impl<'r, 's> Engine<'r, 's> {
                 state.fs = None;
             }
             report.layer = rec.layer.clone();
-            if step.text.starts_with("RUN") {
-                report.notices.push(RUN_NOT_SIMULATED.into());
+            // What a cached RUN did not run, found from its script.
+            if let Some(notices) = pending_run {
+                report.notices = notices;
             }
             self.history(state, step.history, rec.layer.is_none());
             self.push_step(report);
@@ -1173,9 +1230,6 @@ fn onbuild_text(node: &crate::dockerfile::Node) -> String {
 const MAX_LAYERS: usize = 127;
 
 const DEFAULT_PATH: &str = "PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
-
-const RUN_NOT_SIMULATED: &str =
-    "RUN is not simulated yet: the command did not run, so this layer is empty";
 
 /// A step that makes a layer: what the log shows, what history records (and
 /// the cache key hashes), and what else the key depends on.

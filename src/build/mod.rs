@@ -9,6 +9,7 @@ pub mod engine;
 pub mod image;
 pub mod images;
 pub mod layer;
+mod run;
 pub mod store;
 
 pub use engine::{BuildError, Built, Outcome, Progress, Request, StepReport, build};

@@ -208,7 +208,8 @@ fn multi_stage_builds_only_what_the_target_needs() {
         texts,
         ["[build 1/3]", "[build 2/3]", "[build 3/3]", "[stage-2 1/1]"]
     );
-    assert!(b.steps[2].notices[0].contains("not simulated"));
+    // `echo compile` is simulated: it ran, wrote nothing, and left nothing unsaid.
+    assert!(b.steps[2].notices.is_empty(), "{:?}", b.steps[2].notices);
     assert_eq!(b.image.layers.len(), 1);
     let mut req = Request::new(df, &ctx);
     req.target = Some("unused".into());
@@ -362,4 +363,201 @@ fn platforms_and_depth_are_bounded() {
     let (e, steps) = build(&Request::new(&deep, &ctx), &mut store, &mut ()).unwrap_err();
     assert!(e.message.starts_with("max depth exceeded"), "{}", e.message);
     assert_eq!(steps.len(), 128, "127 layers, then the step that failed");
+}
+
+/// The bytes of file content a step's layer adds or changes.
+fn added_bytes(step: &StepReport) -> u64 {
+    step.changes
+        .iter()
+        .flatten()
+        .filter_map(|c| c.node.as_ref())
+        .map(|n| n.size())
+        .sum()
+}
+
+fn change_list(step: &StepReport) -> Vec<String> {
+    step.changes
+        .iter()
+        .flatten()
+        .map(|c| format!("{:?} {}", c.kind, c.path))
+        .collect()
+}
+
+fn build_err(dockerfile: &str) -> (BuildError, Vec<StepReport>) {
+    let ctx = context(&[]);
+    let mut store = MemoryStore::new();
+    build(&Request::new(dockerfile, &ctx), &mut store, &mut ()).unwrap_err()
+}
+
+#[test]
+fn run_writes_files_into_its_layer() {
+    let ctx = context(&[]);
+    let mut store = MemoryStore::new();
+    let mut req = Request::new(
+        "FROM busybox\nRUN mkdir -p /app && echo hi > /app/x\n",
+        &ctx,
+    );
+    req.epoch = 1_700_000_000;
+    let b = build(&req, &mut store, &mut ()).unwrap();
+    let step = &b.steps[1];
+    assert!(step.notices.is_empty(), "{:?}", step.notices);
+    assert_eq!(change_list(step), ["Added /app", "Added /app/x"]);
+    let x = step.changes.as_ref().unwrap()[1].node.clone().unwrap();
+    let crate::vfs::Node::File(f) = x else {
+        panic!("a file")
+    };
+    assert_eq!(&f.data[..], b"hi\n");
+    // SOURCE_DATE_EPOCH: what RUN writes carries the build's time, so rebuilds are identical.
+    assert_eq!((f.meta.mode, f.meta.mtime), (0o644, 1_700_000_000));
+}
+
+#[test]
+fn run_rm_in_a_later_layer_is_a_whiteout() {
+    let ctx = context(&[]);
+    let mut store = MemoryStore::new();
+    let b = run(
+        &mut store,
+        "FROM busybox\nRUN echo hello > /etc/motd\nRUN rm -rf /etc/motd\n",
+        &ctx,
+    );
+    assert_eq!(
+        change_list(&b.steps[2]),
+        ["Modified /etc", "Deleted /etc/motd"]
+    );
+    let digest = crate::oci::Digest::parse(&b.image.layers[2].digest).unwrap();
+    let blob = store.blob(&digest).unwrap().unwrap();
+    let entries = crate::oci::tar::read_layer(&blob, &Default::default()).unwrap();
+    assert!(
+        entries
+            .iter()
+            .any(|e| e.path == "etc/motd" && e.kind == crate::oci::tar::EntryKind::Whiteout),
+        "the layer holds the whiteout: {:?}",
+        entries.iter().map(|e| &e.path).collect::<Vec<_>>()
+    );
+}
+
+#[test]
+fn chmod_in_a_later_layer_copies_the_file() {
+    let ctx = context(&[]);
+    let mut store = MemoryStore::new();
+    let b = run(
+        &mut store,
+        "FROM busybox\nRUN echo a > /f\nRUN chmod 600 /f\n",
+        &ctx,
+    );
+    // The whole file is in the second layer again, only for its mode.
+    assert_eq!(change_list(&b.steps[2]), ["Modified /f"]);
+    assert_eq!(added_bytes(&b.steps[2]), 2);
+    let f = b.steps[2].changes.as_ref().unwrap()[0]
+        .node
+        .clone()
+        .unwrap();
+    assert_eq!(f.meta().mode, 0o600);
+}
+
+#[test]
+fn creating_and_deleting_in_one_run_saves_the_space() {
+    let ctx = context(&[]);
+    let make = "{ i=0; while [ $i -lt 1000 ]; do echo 0123456789012345678901234567890123456789; i=$((i+1)); done; } > /big";
+    let split = format!("FROM busybox\nRUN {make}\nRUN rm /big\n");
+    let joined = format!("FROM busybox\nRUN {make} && rm /big\n");
+    let mut store = MemoryStore::new();
+    let s = run(&mut store, &split, &ctx);
+    let j = run(&mut store, &joined, &ctx);
+    // Split: the 41 000 bytes ship in the first RUN's layer, hidden by a whiteout in the next.
+    assert_eq!(added_bytes(&s.steps[1]), 41_000);
+    assert_eq!(change_list(&s.steps[2]), ["Deleted /big"]);
+    // Joined: the layer never holds them.
+    assert_eq!(added_bytes(&j.steps[1]), 0);
+    let size = |b: &Built| b.image.layers.iter().map(|l| l.size).sum::<u64>();
+    assert!(size(&s) > size(&j), "{} vs {}", size(&s), size(&j));
+}
+
+#[test]
+fn run_failure_is_buildkits_message() {
+    let (e, steps) = build_err("FROM busybox\nRUN exit 3\n");
+    assert_eq!(
+        e.message,
+        "process \"/bin/sh -c exit 3\" did not complete successfully: exit code: 3"
+    );
+    assert!(matches!(steps.last().unwrap().outcome, Outcome::Failed(_)));
+    let (e, _) = build_err("FROM busybox\nRUN mkdir /a/b\n");
+    assert_eq!(
+        e.message,
+        "process \"/bin/sh -c mkdir /a/b\" did not complete successfully: exit code: 1\nmkdir: cannot create directory '/a/b': No such file or directory"
+    );
+    let (e, _) = build_err("FROM busybox\nRUN while true; do :; done\n");
+    assert_eq!(
+        e.message,
+        "RUN stopped after 100000 steps (the step limit): while true; do :; done"
+    );
+}
+
+#[test]
+fn unsimulated_commands_are_named_with_their_lines() {
+    let ctx = context(&[]);
+    let mut store = MemoryStore::new();
+    let df =
+        "FROM alpine:3.20\nRUN apk add --no-cache curl \\\n && mkdir /x \\\n && apk del curl\n";
+    let b = run(&mut store, df, &ctx);
+    assert_eq!(
+        b.steps[1].notices,
+        ["partially simulated: not run: apk (line 2), apk (line 4)"]
+    );
+    // The simulated part did run.
+    assert_eq!(change_list(&b.steps[1]), ["Added /x"]);
+    // A cache hit says the same.
+    let again = run(&mut store, df, &ctx);
+    assert_eq!(again.steps[1].outcome, Outcome::Cached);
+    assert_eq!(again.steps[1].notices, b.steps[1].notices);
+}
+
+#[test]
+fn run_forms_shells_env_workdir_and_user() {
+    let ctx = context(&[]);
+    let mut store = MemoryStore::new();
+    let df = concat!(
+        "FROM busybox\n",
+        "ARG V=1\n",
+        "ENV GREETING=hello\n",
+        "WORKDIR /w\n",
+        "RUN echo \"$GREETING $V $(pwd)\" > out\n",
+        "RUN [\"touch\", \"/w/exec\"]\n",
+        "RUN <<EOF\nset -e\necho heredoc > /w/h\nEOF\n",
+        "USER nobody\n",
+        "RUN id -u > /tmp/uid\n",
+        "SHELL [\"pwsh\", \"-c\"]\n",
+        "RUN Write-Host hi\n",
+    );
+    let b = run(&mut store, df, &ctx);
+    let file = |i: usize, path: &str| -> String {
+        let c = b.steps[i]
+            .changes
+            .as_ref()
+            .unwrap()
+            .iter()
+            .find(|c| c.path == path)
+            .unwrap();
+        let crate::vfs::Node::File(f) = c.node.clone().unwrap() else {
+            panic!()
+        };
+        String::from_utf8_lossy(&f.data).into_owned()
+    };
+    assert_eq!(file(2, "/w/out"), "hello 1 /w\n");
+    assert_eq!(change_list(&b.steps[3]), ["Modified /w", "Added /w/exec"]);
+    assert_eq!(file(4, "/w/h"), "heredoc\n");
+    assert_eq!(file(5, "/tmp/uid"), "65534\n");
+    let owner = b.steps[5]
+        .changes
+        .as_ref()
+        .unwrap()
+        .iter()
+        .find(|c| c.path == "/tmp/uid")
+        .unwrap();
+    assert_eq!(owner.node.as_ref().unwrap().meta().uid, 65534);
+    assert!(
+        b.steps[6].notices[0].starts_with("not simulated: SHELL"),
+        "{:?}",
+        b.steps[6].notices
+    );
 }

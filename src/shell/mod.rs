@@ -52,6 +52,7 @@
 //! ([`HereDoc::terminator`] is then None).
 
 mod ast;
+pub mod interp;
 mod parser;
 mod visit;
 mod word;

@@ -190,7 +190,8 @@ fn references_by_name_id_and_prefix() {
 fn history_rows_like_docker() {
     let mut s = MemoryStore::new();
     let c = ctx(&[("a.txt", "hello")]);
-    let df = "FROM scratch\nCOPY a.txt /\nENV X=1\nWORKDIR /app\nRUN echo \"a very long command that docker history cuts at 45\"\n";
+    // RUN needs a /bin/sh in the image (FROM scratch has none): the COPY puts one there.
+    let df = "FROM scratch\nCOPY a.txt /bin/sh\nENV X=1\nWORKDIR /app\nRUN echo \"a very long command that docker history cuts at 45\"\n";
     let id = make(&mut s, df, &c, Some("app"));
     let images = list(&s).unwrap();
     let img = find(&images, "app").unwrap();
@@ -204,7 +205,7 @@ fn history_rows_like_docker() {
              {}             RUN /bin/sh -c echo \"a very long command tha…   0B        buildkit.dockerfile.v0\n\
              <missing>                WORKDIR /app                                    0B        buildkit.dockerfile.v0\n\
              <missing>                ENV X=1                                         0B        buildkit.dockerfile.v0\n\
-             <missing>                COPY a.txt / # buildkit                         5B        buildkit.dockerfile.v0\n",
+             <missing>                COPY a.txt /bin/sh # buildkit                   5B        buildkit.dockerfile.v0\n",
             id.short()
         )
     );

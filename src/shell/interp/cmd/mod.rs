@@ -1,0 +1,284 @@
+//! The commands the interpreter runs itself: the shell's builtins and the
+//! simulated coreutils/busybox set, one module each. Messages and exit
+//! statuses are GNU coreutils' (and dash's for builtins).
+
+use super::{Flow, Io, R, Shell};
+use crate::vfs;
+
+pub mod basename;
+pub mod builtins;
+pub mod cat;
+pub mod chmod;
+pub mod chown;
+pub mod cp;
+pub mod cut;
+pub mod dirname;
+pub mod echo;
+pub mod env;
+pub mod grep;
+pub mod head;
+pub mod id;
+pub mod ln;
+pub mod mkdir;
+pub mod mv;
+pub mod printf;
+pub mod readlink;
+pub mod rm;
+pub mod sed;
+pub mod sleep;
+pub mod sort;
+pub mod tail;
+pub mod tee;
+pub mod test;
+pub mod touch;
+pub mod tr;
+pub mod uniq;
+pub mod wc;
+pub mod which;
+
+/// A command: the shell, its descriptors, its argv (name first).
+pub type Cmd = fn(&mut Shell, &Io, &[String]) -> R;
+
+/// The command named `name`, if layerlab simulates it.
+pub fn lookup(name: &str) -> Option<Cmd> {
+    Some(match name {
+        ":" | "true" => builtins::true_,
+        "false" => builtins::false_,
+        "exit" => builtins::exit,
+        "return" => builtins::return_,
+        "break" => builtins::break_,
+        "continue" => builtins::continue_,
+        "export" | "readonly" => builtins::export,
+        "local" | "declare" | "typeset" => builtins::local,
+        "unset" => builtins::unset,
+        "set" => builtins::set,
+        "shift" => builtins::shift,
+        "eval" => builtins::eval,
+        "." | "source" => builtins::source,
+        "cd" => builtins::cd,
+        "pwd" => builtins::pwd,
+        "trap" | "wait" | "ulimit" | "hash" => builtins::true_,
+        "umask" => builtins::umask,
+        "read" => builtins::read,
+        "exec" => builtins::exec,
+        "echo" => echo::run,
+        "printf" => printf::run,
+        "test" | "[" => test::run,
+        "cat" => cat::run,
+        "mkdir" => mkdir::run,
+        "rmdir" => rm::rmdir,
+        "touch" => touch::run,
+        "rm" => rm::run,
+        "cp" => cp::run,
+        "mv" => mv::run,
+        "ln" => ln::run,
+        "chmod" => chmod::run,
+        "chown" => chown::run,
+        "chgrp" => chown::chgrp,
+        "env" => env::run,
+        "printenv" => env::printenv,
+        "which" => which::which,
+        "command" => which::command,
+        "type" => which::type_,
+        "sleep" => sleep::run,
+        "id" => id::run,
+        "whoami" => id::whoami,
+        "basename" => basename::run,
+        "dirname" => dirname::run,
+        "head" => head::run,
+        "tail" => tail::run,
+        "wc" => wc::run,
+        "tee" => tee::run,
+        "sort" => sort::run,
+        "uniq" => uniq::run,
+        "tr" => tr::run,
+        "cut" => cut::run,
+        "grep" => grep::run,
+        "egrep" => grep::egrep,
+        "sed" => sed::run,
+        "readlink" => readlink::run,
+        "realpath" => readlink::realpath,
+        _ => return None,
+    })
+}
+
+/// strerror's text for a filesystem error.
+pub fn why(e: &vfs::Error) -> String {
+    match e {
+        vfs::Error::NotFound(_) => "No such file or directory".into(),
+        vfs::Error::NotADirectory(_) => "Not a directory".into(),
+        vfs::Error::IsADirectory(_) => "Is a directory".into(),
+        vfs::Error::Exists(_) => "File exists".into(),
+        vfs::Error::NotEmpty(_) => "Directory not empty".into(),
+        vfs::Error::Loop(_) => "Too many levels of symbolic links".into(),
+        vfs::Error::Invalid(_) => "Invalid argument".into(),
+        vfs::Error::Limit(_, m) => m.clone(),
+    }
+}
+
+/// Splits argv into short flags (each letter once per cluster) and
+/// operands; `--` ends the flags. Long flags are kept as written.
+pub struct Args {
+    pub flags: Vec<char>,
+    pub long: Vec<String>,
+    pub operands: Vec<String>,
+}
+
+impl Args {
+    pub fn has(&self, c: char) -> bool {
+        self.flags.contains(&c)
+    }
+
+    pub fn has_long(&self, l: &str) -> bool {
+        self.long.iter().any(|x| x == l)
+    }
+}
+
+pub fn parse_args(argv: &[String]) -> Args {
+    let mut a = Args {
+        flags: Vec::new(),
+        long: Vec::new(),
+        operands: Vec::new(),
+    };
+    let mut rest = false;
+    for s in argv.iter().skip(1) {
+        if rest || s == "-" || !s.starts_with('-') {
+            a.operands.push(s.clone());
+        } else if s == "--" {
+            rest = true;
+        } else if let Some(l) = s.strip_prefix("--") {
+            a.long.push(l.to_string());
+        } else {
+            a.flags.extend(s[1..].chars());
+        }
+    }
+    a
+}
+
+/// The bytes of `files` one after the other, or stdin when there are none
+/// (or for `-`). Missing files are reported as `name: file: No such file…`
+/// and make the status 1.
+pub fn read_inputs(
+    sh: &mut Shell,
+    io: &Io,
+    name: &str,
+    files: &[String],
+) -> Result<(Vec<Vec<u8>>, i32), Flow> {
+    let mut out = Vec::new();
+    let mut status = 0;
+    if files.is_empty() {
+        out.push(io.take_input().to_vec());
+    }
+    for f in files {
+        if f == "-" {
+            out.push(io.take_input().to_vec());
+            continue;
+        }
+        match sh.ctx.fs.read_file(&sh.ctx.abs(f)) {
+            Ok(d) => out.push(d.to_vec()),
+            Err(e) => {
+                let why = if sh
+                    .ctx
+                    .fs
+                    .stat(&sh.ctx.abs(f))
+                    .is_ok_and(|s| s.kind == vfs::Kind::Dir)
+                {
+                    "Is a directory".to_string()
+                } else {
+                    why(&e)
+                };
+                sh.err(io, format!("{name}: {f}: {why}\n"))?;
+                status = 1;
+            }
+        }
+    }
+    Ok((out, status))
+}
+
+/// Lines of `data`, each with its newline (the last may have none).
+pub fn lines(data: &[u8]) -> Vec<&[u8]> {
+    data.split_inclusive(|b| *b == b'\n').collect()
+}
+
+/// A line without its newline.
+pub fn chomp(line: &[u8]) -> &[u8] {
+    line.strip_suffix(b"\n").unwrap_or(line)
+}
+
+/// Writes `data` to `path` as a command does (creating it with the umask
+/// and the user as owner, or replacing the contents of what is there).
+pub fn write_file(sh: &mut Shell, path: &str, data: Vec<u8>) -> Result<(), vfs::Error> {
+    let _ = sh.count_written(data.len() as u64);
+    let abs = sh.ctx.abs(path);
+    let mtime = sh.ctx.mtime;
+    if sh.ctx.fs.stat(&abs).is_ok() {
+        sh.ctx.fs.set_contents(&abs, data)?;
+        sh.ctx.fs.update_meta(&abs, true, |m| m.mtime = mtime)
+    } else {
+        let meta = sh.ctx.new_meta(0o666);
+        sh.ctx.fs.write_file(&abs, data, meta)
+    }
+}
+
+/// Test helpers: run a script on a filesystem and look at what it did.
+#[cfg(test)]
+pub mod testing {
+    use crate::shell::interp::{Context, Outcome, run};
+    use crate::vfs::{Fs, Meta};
+
+    pub struct Ran {
+        pub status: i32,
+        pub out: String,
+        pub err: String,
+        pub outcome: Outcome,
+        pub unsimulated: Vec<String>,
+    }
+
+    /// A small tree: /bin /etc (passwd, group) /tmp /root, a `sh` and `apt-get` on PATH.
+    pub fn fs() -> Fs {
+        let mut fs = Fs::new();
+        for d in ["/bin", "/etc", "/tmp", "/root", "/usr", "/usr/bin", "/home"] {
+            fs.mkdir_all(d, Meta::new(0o755)).unwrap();
+        }
+        fs.write_file(
+            "/etc/passwd",
+            &b"root:x:0:0:root:/root:/bin/sh\nnobody:x:65534:65534:nobody:/nonexistent:/bin/false\napp:x:1000:1000::/home/app:/bin/sh\n"[..],
+            Meta::new(0o644),
+        )
+        .unwrap();
+        fs.write_file(
+            "/etc/group",
+            &b"root:x:0:\nnogroup:x:65534:\napp:x:1000:\n"[..],
+            Meta::new(0o644),
+        )
+        .unwrap();
+        fs.write_file("/bin/sh", &b"\x7fELF"[..], Meta::new(0o755))
+            .unwrap();
+        fs.write_file("/usr/bin/apt-get", &b"\x7fELF"[..], Meta::new(0o755))
+            .unwrap();
+        fs
+    }
+
+    pub fn run_in(fs: &mut Fs, src: &str) -> Ran {
+        let script = crate::shell::parse(src).expect("the test script parses");
+        let mut ctx = Context::new(fs);
+        ctx.mtime = 1_700_000_000;
+        ctx.export(
+            "PATH",
+            Some("/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin".into()),
+        );
+        ctx.export("HOME", Some("/root".into()));
+        let outcome = run(&script, src, &mut ctx);
+        Ran {
+            status: outcome.status,
+            out: String::from_utf8_lossy(&ctx.stdout).into_owned(),
+            err: String::from_utf8_lossy(&ctx.stderr).into_owned(),
+            unsimulated: ctx.unsimulated.iter().map(|u| u.name.clone()).collect(),
+            outcome,
+        }
+    }
+
+    pub fn sh(src: &str) -> Ran {
+        run_in(&mut fs(), src)
+    }
+}
