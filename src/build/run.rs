@@ -179,7 +179,13 @@ pub(super) fn run(fs: &mut Fs, input: &RunInput) -> Result<Vec<String>, String> 
     } else {
         match copy::parse_chown(&input.user, fs) {
             Ok(ids) => ids,
-            Err(e) => return Err(failed(format!("unable to find user {}: {e}", input.user))),
+            // BuildKit's words when USER names nobody in /etc/passwd.
+            Err(_) => {
+                return Err(format!(
+                    "unable to find user {}: no matching entries in passwd file",
+                    input.user
+                ));
+            }
         }
     };
     let mut ctx = Context::new(fs);
