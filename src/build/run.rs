@@ -119,9 +119,13 @@ fn plan(input: &RunInput) -> Plan {
         }
     }
     if !is_posix(prog) {
+        let list: Vec<String> = shell
+            .iter()
+            .map(|s| crate::dockerfile::ast::go_quote(s))
+            .collect();
         return Plan::Unsupported(format!(
-            "SHELL {} is not a POSIX shell; layerlab simulates only sh-like shells",
-            crate::dockerfile::ast::go_quote(&shell.join(" "))
+            "SHELL [{}] is not a POSIX shell; layerlab simulates only sh-like shells",
+            list.join(", ")
         ));
     }
     // `SHELL ["/bin/bash", "-o", "pipefail", "-c"]`: the options before -c.

@@ -574,7 +574,12 @@ impl<'c, 'a> Shell<'c, 'a> {
                 let cap = if last { None } else { Some(self.new_capture()) };
                 let sub = Io {
                     stdin: stdin.clone(),
-                    pos: Rc::default(),
+                    // The first command reads on from the pipeline's own input.
+                    pos: if i == 0 {
+                        io.pos.clone()
+                    } else {
+                        Rc::default()
+                    },
                     out: cap.map_or(io.out, Sink::Capture),
                     err: if cap.is_some() && p.pipe_stderr.get(i) == Some(&true) {
                         Sink::Capture(cap.unwrap_or(0))
