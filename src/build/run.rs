@@ -156,7 +156,12 @@ fn plan(input: &RunInput) -> Plan {
 }
 
 /// Runs the RUN on `fs`; the notices, or BuildKit's failure message.
-pub(super) fn run(fs: &mut Fs, input: &RunInput) -> Result<Vec<String>, String> {
+/// What the script printed (stdout and stderr as written) goes to `output`.
+pub(super) fn run(
+    fs: &mut Fs,
+    input: &RunInput,
+    output: &mut String,
+) -> Result<Vec<String>, String> {
     let mut notices = Vec::new();
     let plan = plan(input);
     let (argv, display) = match &plan {
@@ -254,6 +259,7 @@ pub(super) fn run(fs: &mut Fs, input: &RunInput) -> Result<Vec<String>, String> 
         notices.push("the output was cut short at the output limit".into());
     }
     let stderr = String::from_utf8_lossy(&ctx.stderr).into_owned();
+    *output = String::from_utf8_lossy(&ctx.log).into_owned();
     if let Some(e) = outcome.error {
         return Err(e);
     }

@@ -593,3 +593,22 @@ fn a_missing_program_is_not_found_unless_an_unsimulated_step_may_have_installed_
         ["partially simulated: not run: node (line 3)"]
     );
 }
+
+#[test]
+fn run_output_is_in_the_step_report_in_order() {
+    let ctx = context(&[]);
+    let mut store = MemoryStore::new();
+    let b = run(
+        &mut store,
+        "FROM busybox\nRUN echo out; echo err >&2; echo again\n",
+        &ctx,
+    );
+    assert_eq!(b.steps[1].output, "out\nerr\nagain\n");
+    // A cached step did not run now: it printed nothing.
+    let again = run(
+        &mut store,
+        "FROM busybox\nRUN echo out; echo err >&2; echo again\n",
+        &ctx,
+    );
+    assert_eq!(again.steps[1].output, "");
+}
