@@ -50,3 +50,37 @@ fn deep_nesting_is_an_error_and_the_instance_survives() {
     assert!(parse(&src).is_ok());
     assert!(parse("echo still fine").is_ok());
 }
+
+/// The interpreter stops runaway recursion with its own limit, before the
+/// wasm stack (1 MiB) runs out: functions, command substitutions, eval,
+/// and nested subshells as deep as the parser accepts.
+#[wasm_bindgen_test]
+fn interpreter_recursion_stops_at_the_limit_in_wasm() {
+    use layerlab::shell::interp::{Context, run};
+    use layerlab::vfs::Fs;
+    let nested = format!(
+        "{}echo x{}",
+        "( ".repeat(MAX_DEPTH - 2),
+        " )".repeat(MAX_DEPTH - 2)
+    );
+    let substs = format!(
+        "echo {}x{}",
+        "$(echo ".repeat(MAX_DEPTH - 2),
+        ")".repeat(MAX_DEPTH - 2)
+    );
+    for src in [
+        "f() { f; }; f",
+        "f() { echo $(f); }; f",
+        "f() { eval f; }; f",
+        "f() { x=$(f) g; }; f",
+        nested.as_str(),
+        substs.as_str(),
+    ] {
+        let script = parse(src).unwrap_or_else(|e| panic!("{src}: {e:?}"));
+        let mut fs = Fs::new();
+        let mut ctx = Context::new(&mut fs);
+        let outcome = run(&script, src, &mut ctx);
+        let error = outcome.error.unwrap_or_default();
+        assert!(error.contains("the recursion limit"), "{src}: {error}");
+    }
+}

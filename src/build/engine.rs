@@ -74,6 +74,8 @@ pub struct StepReport {
     pub layer: Option<LayerRef>,
     /// What the step changed, when it ran now.
     pub changes: Option<Vec<vfs::Change>>,
+    /// What a RUN printed (standard output and error, interleaved), when it ran now.
+    pub output: String,
 }
 
 /// A build failure, with where in the Dockerfile it happened.
@@ -183,6 +185,8 @@ struct Engine<'r, 's> {
     trigger: Option<String>,
     /// The notices of the RUN being keyed, should it hit the cache.
     pending_run: Option<Vec<String>>,
+    /// What the RUN being run printed, for its report.
+    run_output: std::rc::Rc<std::cell::RefCell<String>>,
 }
 
 /// Builds the image `req` describes, storing blobs and cache records in
@@ -199,6 +203,7 @@ pub fn build(
         progress,
         trigger: None,
         pending_run: None,
+        run_output: Default::default(),
     };
     match engine.run() {
         Ok(image) => Ok(Built {
@@ -426,6 +431,7 @@ impl<'r, 's> Engine<'r, 's> {
                 notices: Vec::new(),
                 layer: None,
                 changes: None,
+                output: String::new(),
             });
         }
         let mut k = usize::from(from_image);
@@ -722,8 +728,9 @@ impl<'r, 's> Engine<'r, 's> {
                     first_line,
                 };
                 self.pending_run = Some(super::run::cached_notices(&input));
+                let output = self.run_output.clone();
                 let r = self.keyed_step(state, ins, stage_index, label, step, move |fs| {
-                    super::run::run(fs, &input)
+                    super::run::run(fs, &input, &mut output.borrow_mut())
                 });
                 if let Some(last) = self.steps.last()
                     && last.span == ins.span
@@ -798,6 +805,7 @@ impl<'r, 's> Engine<'r, 's> {
                 notices: Vec::new(),
                 layer: None,
                 changes: None,
+                output: String::new(),
             });
         }
         Err(e)
@@ -889,6 +897,7 @@ impl<'r, 's> Engine<'r, 's> {
             notices: Vec::new(),
             layer: None,
             changes: None,
+            output: String::new(),
         };
         if let Some(rec) = cached {
             // A hit: the record is all we need; the filesystem stays lazy.
@@ -926,7 +935,9 @@ impl<'r, 's> Engine<'r, 's> {
         } else {
             before.clone()
         };
-        let notices = match run(&mut after) {
+        let ran = run(&mut after);
+        report.output = self.run_output.take();
+        let notices = match ran {
             Ok(n) => n,
             Err(message) => {
                 report.outcome = Outcome::Failed(message.clone());

@@ -119,9 +119,13 @@ fn plan(input: &RunInput) -> Plan {
         }
     }
     if !is_posix(prog) {
+        let list: Vec<String> = shell
+            .iter()
+            .map(|s| crate::dockerfile::ast::go_quote(s))
+            .collect();
         return Plan::Unsupported(format!(
-            "SHELL {} is not a POSIX shell; layerlab simulates only sh-like shells",
-            crate::dockerfile::ast::go_quote(&shell.join(" "))
+            "SHELL [{}] is not a POSIX shell; layerlab simulates only sh-like shells",
+            list.join(", ")
         ));
     }
     // `SHELL ["/bin/bash", "-o", "pipefail", "-c"]`: the options before -c.
@@ -152,7 +156,12 @@ fn plan(input: &RunInput) -> Plan {
 }
 
 /// Runs the RUN on `fs`; the notices, or BuildKit's failure message.
-pub(super) fn run(fs: &mut Fs, input: &RunInput) -> Result<Vec<String>, String> {
+/// What the script printed (stdout and stderr as written) goes to `output`.
+pub(super) fn run(
+    fs: &mut Fs,
+    input: &RunInput,
+    output: &mut String,
+) -> Result<Vec<String>, String> {
     let mut notices = Vec::new();
     let plan = plan(input);
     let (argv, display) = match &plan {
@@ -179,7 +188,13 @@ pub(super) fn run(fs: &mut Fs, input: &RunInput) -> Result<Vec<String>, String> 
     } else {
         match copy::parse_chown(&input.user, fs) {
             Ok(ids) => ids,
-            Err(e) => return Err(failed(format!("unable to find user {}: {e}", input.user))),
+            // BuildKit's words when USER names nobody in /etc/passwd.
+            Err(_) => {
+                return Err(format!(
+                    "unable to find user {}: no matching entries in passwd file",
+                    input.user
+                ));
+            }
         }
     };
     let mut ctx = Context::new(fs);
@@ -244,6 +259,7 @@ pub(super) fn run(fs: &mut Fs, input: &RunInput) -> Result<Vec<String>, String> 
         notices.push("the output was cut short at the output limit".into());
     }
     let stderr = String::from_utf8_lossy(&ctx.stderr).into_owned();
+    *output = String::from_utf8_lossy(&ctx.log).into_owned();
     if let Some(e) = outcome.error {
         return Err(e);
     }

@@ -486,6 +486,17 @@ fn run_failure_is_buildkits_message() {
         e.message,
         "process \"/bin/sh -c mkdir /a/b\" did not complete successfully: exit code: 1\nmkdir: cannot create directory '/a/b': No such file or directory"
     );
+    let (e, _) = build_err("FROM busybox\nUSER ghost\nRUN true\n");
+    assert_eq!(
+        e.message,
+        "unable to find user ghost: no matching entries in passwd file"
+    );
+    // FROM scratch has no shell to run RUN with.
+    let (e, _) = build_err("FROM scratch\nRUN echo hi\n");
+    assert_eq!(
+        e.message,
+        "process \"/bin/sh -c echo hi\" did not complete successfully: exec: \"/bin/sh\": stat /bin/sh: no such file or directory"
+    );
     let (e, _) = build_err("FROM busybox\nRUN while true; do :; done\n");
     assert_eq!(
         e.message,
@@ -555,9 +566,49 @@ fn run_forms_shells_env_workdir_and_user() {
         .find(|c| c.path == "/tmp/uid")
         .unwrap();
     assert_eq!(owner.node.as_ref().unwrap().meta().uid, 65534);
-    assert!(
-        b.steps[6].notices[0].starts_with("not simulated: SHELL"),
-        "{:?}",
-        b.steps[6].notices
+    assert_eq!(
+        b.steps[6].notices,
+        [
+            "not simulated: SHELL [\"pwsh\", \"-c\"] is not a POSIX shell; layerlab simulates only sh-like shells; the command did not run, so this layer is empty"
+        ]
     );
+}
+
+#[test]
+fn a_missing_program_is_not_found_unless_an_unsimulated_step_may_have_installed_it() {
+    let (e, _) = build_err("FROM alpine:3.20\nRUN node --version\n");
+    assert_eq!(
+        e.message,
+        "process \"/bin/sh -c node --version\" did not complete successfully: exit code: 127\nsh: 1: node: not found"
+    );
+    let ctx = context(&[]);
+    let mut store = MemoryStore::new();
+    let b = run(
+        &mut store,
+        "FROM alpine:3.20\nRUN apk add --no-cache nodejs\nRUN node --version\n",
+        &ctx,
+    );
+    assert_eq!(
+        b.steps[2].notices,
+        ["partially simulated: not run: node (line 3)"]
+    );
+}
+
+#[test]
+fn run_output_is_in_the_step_report_in_order() {
+    let ctx = context(&[]);
+    let mut store = MemoryStore::new();
+    let b = run(
+        &mut store,
+        "FROM busybox\nRUN echo out; echo err >&2; echo again\n",
+        &ctx,
+    );
+    assert_eq!(b.steps[1].output, "out\nerr\nagain\n");
+    // A cached step did not run now: it printed nothing.
+    let again = run(
+        &mut store,
+        "FROM busybox\nRUN echo out; echo err >&2; echo again\n",
+        &ctx,
+    );
+    assert_eq!(again.steps[1].output, "");
 }

@@ -329,12 +329,18 @@ impl Progress for StepPrinter<'_> {
                 };
                 self.log
                     .status(&format!("cache miss: {}", reason.describe(&s.text)));
+                for line in s.output.lines() {
+                    self.log.status(line);
+                }
                 for note in &s.notices {
                     self.log.status(&format!("note: {note}"));
                 }
                 self.log.done(self.last);
             }
             Outcome::Failed(m) => {
+                for line in s.output.lines() {
+                    self.log.status(line);
+                }
                 for note in &s.notices {
                     self.log.status(&format!("note: {note}"));
                 }

@@ -40,6 +40,8 @@ pub struct LogStep {
     pub reason: Option<String>,
     /// What was not simulated, and other things the learner must know.
     pub notices: Vec<String>,
+    /// What a RUN printed, line by line.
+    pub output: Vec<String>,
     /// From the browser's clock, as BuildKit's `DONE 0.1s`.
     pub seconds: f64,
 }
@@ -367,6 +369,7 @@ fn log_step(s: &StepReport, seconds: f64) -> LogStep {
         state,
         reason,
         notices: s.notices.clone(),
+        output: s.output.lines().map(str::to_string).collect(),
         seconds,
     }
 }

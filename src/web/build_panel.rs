@@ -101,6 +101,9 @@ fn log(props: &LogProps) -> Html {
                         if let Some(r) = &s.reason {
                             <div class="line reason" data-testid="miss-reason"><span class="n">{&n}</span>{" cache miss: "}{r}</div>
                         }
+                        { for s.output.iter().map(|l| html! {
+                            <div class="line output" data-testid="output"><span class="n">{&n}</span>{" "}{l}</div>
+                        }) }
                         { for s.notices.iter().map(|m| html! {
                             <div class="line notice" data-testid="notice"><span class="n">{&n}</span>{" "}<span class="mark" aria-label="notice">{"⚠"}</span>{" "}{m}</div>
                         }) }

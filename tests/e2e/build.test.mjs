@@ -218,3 +218,12 @@ test("FROM an image layerlab does not have fails at the FROM; the button jumps t
   assert.equal(await page.locator(".cm-line").first().textContent(), "FROM xnode:18");
   assert.deepEqual(consoleErrors, []);
 });
+
+test("what a RUN prints is in the log", async () => {
+  await replaceDocument("FROM alpine:3.20\nRUN echo hello from RUN && id -un\n");
+  await page.getByTestId("build-button").click();
+  assert.match(await finished(5), /Build #5 done/);
+  const out = page.getByTestId("output");
+  assert.deepEqual(await out.allInnerTexts(), ["#2 hello from RUN", "#2 root"]);
+  assert.deepEqual(consoleErrors, []);
+});

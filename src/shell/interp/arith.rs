@@ -17,7 +17,7 @@ pub fn eval(text: &str, ctx: &mut Context) -> Result<i64, String> {
     }
     let v = p.comma()?;
     if p.pos < p.toks.len() {
-        return Err(format!("arithmetic expression: expecting EOF: \"{text}\""));
+        return Err("expecting EOF".into());
     }
     Ok(v)
 }
@@ -68,13 +68,13 @@ fn lex(s: &str) -> Result<Vec<T>, String> {
                 continue 'outer;
             }
         }
-        return Err(format!("arithmetic expression: syntax error: \"{s}\""));
+        return Err("syntax error".into());
     }
     Ok(out)
 }
 
 fn number(s: &str) -> Result<i64, String> {
-    let bad = || format!("arithmetic expression: bad number: \"{s}\"");
+    let bad = || "bad number".to_string();
     if let Some(h) = s.strip_prefix("0x").or_else(|| s.strip_prefix("0X")) {
         return i64::from_str_radix(h, 16).map_err(|_| bad());
     }
@@ -165,7 +165,7 @@ impl Parser<'_, '_> {
         if self.eat("?") {
             let a = self.assign()?;
             if !self.eat(":") {
-                return Err("arithmetic expression: expecting ':'".into());
+                return Err("expecting ':'".into());
             }
             let b = self.assign()?;
             return Ok(if c != 0 { a } else { b });
@@ -213,7 +213,7 @@ impl Parser<'_, '_> {
     fn unary(&mut self) -> Result<i64, String> {
         self.depth += 1;
         if self.depth > 256 {
-            return Err("arithmetic expression: nested too deeply".into());
+            return Err("nested too deeply".into());
         }
         let r = self.unary_inner();
         self.depth -= 1;
@@ -241,7 +241,7 @@ impl Parser<'_, '_> {
             Some(T::Op(op @ ("++" | "--"))) => {
                 self.pos += 1;
                 let Some(T::Name(n)) = self.toks.get(self.pos).cloned() else {
-                    return Err("arithmetic expression: expecting a name".into());
+                    return Err("expecting a name".into());
                 };
                 self.pos += 1;
                 let v = self.var(&n)? + if op == "++" { 1 } else { -1 };
@@ -252,7 +252,7 @@ impl Parser<'_, '_> {
                 self.pos += 1;
                 let v = self.comma()?;
                 if !self.eat(")") {
-                    return Err("arithmetic expression: expecting ')'".into());
+                    return Err("expecting ')'".into());
                 }
                 Ok(v)
             }
@@ -270,7 +270,7 @@ impl Parser<'_, '_> {
                 }
                 Ok(v)
             }
-            _ => Err("arithmetic expression: expecting primary".into()),
+            _ => Err("expecting primary".into()),
         }
     }
 }
@@ -296,7 +296,7 @@ fn binop(op: &str, a: i64, b: i64) -> Result<i64, String> {
         "/" | "%" if b == 0 => return Err("division by zero".into()),
         "/" => a.wrapping_div(b),
         "%" => a.wrapping_rem(b),
-        _ => return Err(format!("arithmetic expression: unknown operator {op}")),
+        _ => return Err(format!("unknown operator {op}")),
     })
 }
 

@@ -343,7 +343,9 @@ impl Shell<'_, '_> {
         match super::arith::eval(&s, self.ctx) {
             Ok(v) => Ok(v),
             Err(m) => {
-                self.sh_err(io, offset, &m)?;
+                // dash's words: `arithmetic expression: division by zero: "1/0"`.
+                let msg = format!("arithmetic expression: {m}: \"{}\"", text.trim());
+                self.sh_err(io, offset, &msg)?;
                 Err(Flow::Exit(2))
             }
         }

@@ -114,6 +114,8 @@ pub struct Context<'a> {
     pub assume_installed: bool,
     pub stdout: Vec<u8>,
     pub stderr: Vec<u8>,
+    /// Standard output and error as they were written, interleaved (what a build log shows).
+    pub log: Vec<u8>,
     /// Output beyond [`Limits::max_output`] was dropped.
     pub truncated: bool,
     pub unsimulated: Vec<Unsimulated>,
@@ -146,6 +148,7 @@ impl<'a> Context<'a> {
             assume_installed: false,
             stdout: Vec::new(),
             stderr: Vec::new(),
+            log: Vec::new(),
             truncated: false,
             unsimulated: Vec::new(),
             functions: BTreeMap::new(),
@@ -439,8 +442,14 @@ impl<'c, 'a> Shell<'c, 'a> {
         };
         match sink {
             Sink::Null => {}
-            Sink::Stdout => keep(&mut self.ctx.stdout, &mut self.ctx.truncated),
-            Sink::Stderr => keep(&mut self.ctx.stderr, &mut self.ctx.truncated),
+            Sink::Stdout => {
+                keep(&mut self.ctx.stdout, &mut self.ctx.truncated);
+                keep(&mut self.ctx.log, &mut self.ctx.truncated);
+            }
+            Sink::Stderr => {
+                keep(&mut self.ctx.stderr, &mut self.ctx.truncated);
+                keep(&mut self.ctx.log, &mut self.ctx.truncated);
+            }
             Sink::Capture(i) => {
                 let buf = &mut self.ctx.captures[i];
                 if buf.len() + bytes.len() > max {
@@ -574,7 +583,12 @@ impl<'c, 'a> Shell<'c, 'a> {
                 let cap = if last { None } else { Some(self.new_capture()) };
                 let sub = Io {
                     stdin: stdin.clone(),
-                    pos: Rc::default(),
+                    // The first command reads on from the pipeline's own input.
+                    pos: if i == 0 {
+                        io.pos.clone()
+                    } else {
+                        Rc::default()
+                    },
                     out: cap.map_or(io.out, Sink::Capture),
                     err: if cap.is_some() && p.pipe_stderr.get(i) == Some(&true) {
                         Sink::Capture(cap.unwrap_or(0))

@@ -82,6 +82,10 @@ fn command_substitution_and_arithmetic() {
     assert_eq!(sh("x=$(false); echo $?").out, "1\n");
     let r = sh("echo $((1/0)); echo no");
     assert_eq!((r.status, r.out.as_str()), (2, ""));
+    assert_eq!(
+        r.err,
+        "sh: 1: arithmetic expression: division by zero: \"1/0\"\n"
+    );
 }
 
 #[test]

@@ -19,12 +19,14 @@ pub mod grep;
 pub mod head;
 pub mod id;
 pub mod ln;
+pub mod ls;
 pub mod mkdir;
 pub mod mv;
 pub mod printf;
 pub mod readlink;
 pub mod rm;
 pub mod sed;
+pub mod sh;
 pub mod sleep;
 pub mod sort;
 pub mod tail;
@@ -72,6 +74,7 @@ pub fn lookup(name: &str) -> Option<Cmd> {
         "cp" => cp::run,
         "mv" => mv::run,
         "ln" => ln::run,
+        "ls" => ls::run,
         "chmod" => chmod::run,
         "chown" => chown::run,
         "chgrp" => chown::chgrp,
@@ -96,6 +99,7 @@ pub fn lookup(name: &str) -> Option<Cmd> {
         "grep" => grep::run,
         "egrep" => grep::egrep,
         "sed" => sed::run,
+        "sh" | "bash" | "ash" | "dash" => sh::run,
         "readlink" => readlink::run,
         "realpath" => readlink::realpath,
         _ => return None,

@@ -37,7 +37,16 @@ pub fn realpath(sh: &mut Shell, io: &Io, argv: &[String]) -> R {
     let mut status = 0;
     for f in &args.operands {
         let path = sh.ctx.abs(f);
-        match sh.ctx.fs.realpath(&path) {
+        // Like GNU realpath, the last component need not exist (unless -e).
+        let r = sh.ctx.fs.realpath(&path).or_else(|e| {
+            if args.has('e') {
+                return Err(e);
+            }
+            let parts = sh.ctx.fs.resolve(&path, true)?;
+            let parent = crate::vfs::join(&parts[..parts.len().saturating_sub(1)]);
+            sh.ctx.fs.stat(&parent).map(|_| crate::vfs::join(&parts))
+        });
+        match r {
             Ok(p) => sh.out(io, format!("{p}\n"))?,
             Err(e) => {
                 sh.err(io, format!("realpath: {f}: {}\n", super::why(&e)))?;
@@ -55,9 +64,10 @@ mod tests {
     #[test]
     fn links() {
         let r = sh(
-            "ln -s /tmp /t; ln -s /t/x /l; readlink /l; readlink -f /l; realpath /t; readlink /tmp; echo $?; realpath /nope",
+            "ln -s /tmp /t; ln -s /t/x /l; readlink /l; readlink -f /l; realpath /t; readlink /tmp; echo $?; realpath /nope /nope/x",
         );
-        assert_eq!(r.out, "/t/x\n/tmp/x\n/tmp\n1\n");
-        assert_eq!(r.err, "realpath: /nope: No such file or directory\n");
+        // As GNU realpath: a missing last component is fine, a missing directory is not.
+        assert_eq!(r.out, "/t/x\n/tmp/x\n/tmp\n1\n/nope\n");
+        assert_eq!(r.err, "realpath: /nope/x: No such file or directory\n");
     }
 }

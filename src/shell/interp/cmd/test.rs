@@ -14,14 +14,16 @@ pub fn run(sh: &mut Shell, io: &Io, argv: &[String]) -> R {
         }
         args.pop();
     }
-    eval(sh, io, &args, false)
+    let name = if argv[0].ends_with('[') { "[" } else { "test" };
+    eval(sh, io, &args, name)
 }
 
 pub fn double_bracket(sh: &mut Shell, io: &Io, args: &[String]) -> R {
-    eval(sh, io, args, true)
+    eval(sh, io, args, "[[")
 }
 
-fn eval(sh: &mut Shell, io: &Io, args: &[String], bash: bool) -> R {
+fn eval(sh: &mut Shell, io: &Io, args: &[String], name: &str) -> R {
+    let bash = name == "[[";
     let mut p = P {
         sh,
         args,
@@ -37,7 +39,6 @@ fn eval(sh: &mut Shell, io: &Io, args: &[String], bash: bool) -> R {
         p.err = Some(format!("{}: unexpected operator", args[p.i]));
     }
     if let Some(e) = p.err {
-        let name = if bash { "[[" } else { "test" };
         sh.err(io, format!("sh: 1: {name}: {e}\n"))?;
         return Ok(2);
     }
@@ -110,6 +111,13 @@ impl P<'_, '_, '_, '_> {
             let b = self.args[self.i + 2].clone();
             self.i += 3;
             return self.binary(&a, op, &b);
+        }
+        if let Some(op) = self.args.get(self.i + 1).map(String::as_str)
+            && is_binary(op)
+            && self.i + 2 == self.args.len()
+        {
+            self.err = Some(format!("{op}: argument expected"));
+            return false;
         }
         if a.len() == 2 && a.starts_with('-') && self.i + 1 < self.args.len() {
             let operand = self.args[self.i + 1].clone();
@@ -222,7 +230,11 @@ mod tests {
     fn errors_are_status_2() {
         let r = sh("[ 1 -eq ]; echo $?; [ a = a; echo $?");
         assert_eq!(r.out, "2\n2\n");
-        assert!(r.err.contains("missing ]"), "{}", r.err);
+        // dash's words.
+        assert_eq!(
+            r.err,
+            "sh: 1: [: -eq: argument expected\nsh: 1: [: missing ]\n"
+        );
     }
 
     #[test]

@@ -1,0 +1,121 @@
+//! `sh`/`bash`/`ash`/`dash` run as commands: `sh -c 'script' [name args…]`,
+//! `sh file [args…]`, and `sh` (or `sh -s`) reading the script from
+//! standard input. A new shell process: it sees only exported variables,
+//! none of the caller's functions or options, and the same filesystem.
+
+use super::super::{Flow, Io, R, Shell};
+
+pub fn run(sh: &mut Shell, io: &Io, argv: &[String]) -> R {
+    let name = argv[0].rsplit('/').next().unwrap_or(&argv[0]).to_string();
+    let mut options: Vec<String> = Vec::new();
+    let mut i = 1;
+    let mut from_c = false;
+    while i < argv.len() {
+        let a = &argv[i];
+        if a == "-o" || a == "+o" {
+            options.push(a.clone());
+            options.extend(argv.get(i + 1).cloned());
+            i += 2;
+            continue;
+        }
+        if a == "--" {
+            i += 1;
+            break;
+        }
+        if (a.starts_with('-') || a.starts_with('+')) && a.len() > 1 && !a.starts_with("--") {
+            let (sign, letters) = a.split_at(1);
+            let mut rest = String::new();
+            for c in letters.chars() {
+                match c {
+                    'c' => from_c = true,
+                    's' | 'l' | 'i' => {}
+                    c => rest.push(c),
+                }
+            }
+            if !rest.is_empty() {
+                options.push(format!("{sign}{rest}"));
+            }
+            i += 1;
+            continue;
+        }
+        if a.starts_with("--") {
+            i += 1;
+            continue;
+        }
+        break;
+    }
+    let (text, zero, args): (String, String, Vec<String>) = if from_c {
+        let Some(c) = argv.get(i) else {
+            sh.err(io, format!("{name}: -c requires an argument\n"))?;
+            return Ok(2);
+        };
+        let zero = argv.get(i + 1).cloned().unwrap_or_else(|| name.clone());
+        let args = argv.get(i + 2..).unwrap_or_default().to_vec();
+        (c.clone(), zero, args)
+    } else if let Some(file) = argv.get(i) {
+        match sh.ctx.fs.read_file(&sh.ctx.abs(file)) {
+            Ok(d) => (
+                String::from_utf8_lossy(&d).into_owned(),
+                file.clone(),
+                argv[i + 1..].to_vec(),
+            ),
+            Err(_) => {
+                sh.err(io, format!("{name}: 0: cannot open {file}: No such file\n"))?;
+                return Ok(2);
+            }
+        }
+    } else {
+        (
+            String::from_utf8_lossy(io.take_input()).into_owned(),
+            name.clone(),
+            Vec::new(),
+        )
+    };
+    let script = match crate::shell::parse(&text) {
+        Ok(s) => s,
+        Err(e) => {
+            let line = text[..e.span.start.min(text.len())].matches('\n').count() + 1;
+            sh.err(io, format!("{name}: {line}: Syntax error: {}\n", e.message))?;
+            return Ok(2);
+        }
+    };
+    sh.subshell(|sh| {
+        sh.ctx.vars.retain(|v| v.exported);
+        sh.ctx.functions.clear();
+        sh.ctx.options = Default::default();
+        sh.ctx.args = std::iter::once(zero).chain(args).collect();
+        if !options.is_empty() {
+            let mut set = vec!["set".to_string()];
+            set.extend(options);
+            super::builtins::set(sh, io, &set)?;
+        }
+        let r = Shell {
+            ctx: &mut *sh.ctx,
+            src: &text,
+        }
+        .run_list(&script.body, io);
+        match r {
+            Err(Flow::Return(s)) => Ok(s),
+            r => r,
+        }
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::testing::sh;
+
+    #[test]
+    fn a_new_shell_sees_exported_variables_only() {
+        let r = sh(
+            "A=1; export B=2; sh -c 'echo \"[$A][$B][$0][$1]\"' me x; bash -ec 'false; echo no'; echo $?",
+        );
+        assert_eq!(r.out, "[][2][me][x]\n1\n");
+        assert_eq!(
+            sh("echo 'echo from $1' > /tmp/s.sh; sh /tmp/s.sh file").out,
+            "from file\n"
+        );
+        assert_eq!(sh("echo 'echo piped' | sh").out, "piped\n");
+        assert_eq!(sh("sh -c 'exit 5'; echo $?").out, "5\n");
+    }
+}
