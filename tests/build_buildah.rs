@@ -11,13 +11,12 @@ mod oci;
 use std::collections::BTreeMap;
 use std::os::unix::fs::{MetadataExt, PermissionsExt, symlink};
 use std::path::Path;
-use std::process::Command;
 
 use layerlab::build::store::MemoryStore;
 use layerlab::build::{Outcome, Request, build};
 use layerlab::oci::image::ImageConfig;
 use layerlab::vfs::{Fs, Meta};
-use oci::{TempDir, have, read_layout, run};
+use oci::{Buildah, have};
 
 /// Loads a directory as a build context: modes from disk, owner root (as
 /// BuildKit's context transfer sends it), symlinks as symlinks, hardlinks as
@@ -88,56 +87,16 @@ fn make_context(dir: &Path) {
     std::fs::hard_link(dir.join("app/main.py"), dir.join("app/main-copy.py")).unwrap();
 }
 
-struct Buildah {
-    root: TempDir,
-}
-
-impl Buildah {
-    fn cmd(&self) -> Command {
-        let mut c = Command::new("buildah");
-        c.arg("--root")
-            .arg(self.root.join("storage"))
-            .arg("--runroot")
-            .arg(self.root.join("run"))
-            .args(["--storage-driver", "vfs"]);
-        c
-    }
-
-    /// Builds and returns its output, one line per step's fate.
-    fn bud(&self, dockerfile: &str, context: &Path, tag: &str) -> String {
-        let df = self.root.join(&format!("{tag}.Dockerfile"));
-        std::fs::write(&df, dockerfile).unwrap();
-        run(self
-            .cmd()
-            .args([
-                "bud",
-                "--layers",
-                "--timestamp",
-                "0",
-                "--isolation",
-                "chroot",
-                "-f",
-            ])
-            .arg(&df)
-            .args(["-t", tag])
-            .arg(context))
-    }
-
-    fn diff_ids(&self, tag: &str) -> Vec<String> {
-        let dir = self.root.join(&format!("layout-{tag}"));
-        run(self
-            .cmd()
-            .args(["push", "--disable-compression", tag])
-            .arg(format!("oci:{}:{tag}", dir.display())));
-        let (_, config, _) = read_layout(&dir, tag);
-        ImageConfig::from_json(&config)
-            .unwrap()
-            .rootfs
-            .diff_ids
-            .iter()
-            .map(|d| d.to_string())
-            .collect()
-    }
+/// The diff_ids of buildah's image `tag`.
+fn diff_ids(b: &Buildah, tag: &str) -> Vec<String> {
+    let (_, config, _) = b.push(tag);
+    ImageConfig::from_json(&config)
+        .unwrap()
+        .rootfs
+        .diff_ids
+        .iter()
+        .map(|d| d.to_string())
+        .collect()
 }
 
 /// For each `STEP k/n: INSTR` of buildah's output, whether it used the cache.
@@ -172,14 +131,12 @@ fn copy_and_add_layers_have_buildahs_diff_ids() {
     if !have("buildah", "--version") {
         return;
     }
-    let b = Buildah {
-        root: TempDir::new("build-buildah-layers"),
-    };
+    let b = Buildah::new("build-buildah-layers");
     let ctx = b.root.join("context");
     std::fs::create_dir(&ctx).unwrap();
     make_context(&ctx);
     b.bud(LAYERS, &ctx, "layers");
-    let theirs = b.diff_ids("layers");
+    let theirs = diff_ids(&b, "layers");
 
     let fs = load_context(&ctx);
     let built = build(&Request::new(LAYERS, &fs), &mut MemoryStore::new(), &mut ())
@@ -217,9 +174,7 @@ fn cache_decisions_match_buildahs_layers_cache() {
     if !have("buildah", "--version") {
         return;
     }
-    let b = Buildah {
-        root: TempDir::new("build-buildah-cache"),
-    };
+    let b = Buildah::new("build-buildah-cache");
     let ctx = b.root.join("context");
     std::fs::create_dir(&ctx).unwrap();
     make_context(&ctx);

@@ -14,12 +14,11 @@ mod oci;
 
 use std::os::unix::fs::{PermissionsExt, symlink};
 use std::path::Path;
-use std::process::Command;
 
 use layerlab::oci::digest::Digest;
 use layerlab::oci::image::{ImageConfig, Manifest, media_types};
 use layerlab::oci::tar::{Entry, Limits, SortOrder, read_layer, sort_entries, write_tar};
-use oci::{TempDir, first_difference, gunzip, have, read_layout, run};
+use oci::{Buildah, first_difference, gunzip, have, run};
 
 enum Spec {
     File(String, Vec<u8>, u32),
@@ -108,54 +107,14 @@ fn entries(owner: (u32, u32)) -> Vec<Entry> {
     v
 }
 
-struct Buildah {
-    root: TempDir,
-}
-
-impl Buildah {
-    fn cmd(&self) -> Command {
-        let mut c = Command::new("buildah");
-        c.arg("--root")
-            .arg(self.root.join("storage"))
-            .arg("--runroot")
-            .arg(self.root.join("run"))
-            .args(["--storage-driver", "vfs"]);
-        c
+/// buildah's pushed image, typed.
+fn push(b: &Buildah, tag: &str) -> (Manifest, ImageConfig, Vec<Vec<u8>>) {
+    let (m, c, layers) = b.push(tag);
+    let m = Manifest::from_json(&m).unwrap();
+    for l in &m.layers {
+        assert!(media_types::is_layer(&l.media_type), "{}", l.media_type);
     }
-
-    fn bud(&self, dockerfile: &str, context: &Path, tag: &str) {
-        let df = self.root.join(&format!("{tag}.Dockerfile"));
-        std::fs::write(&df, dockerfile).unwrap();
-        run(self
-            .cmd()
-            .args([
-                "bud",
-                "--layers",
-                "--timestamp",
-                "0",
-                "--isolation",
-                "chroot",
-                "-f",
-            ])
-            .arg(&df)
-            .args(["-t", tag])
-            .arg(context));
-    }
-
-    /// Pushes to an OCI layout and returns its (manifest, config, layers).
-    fn push(&self, tag: &str) -> (Manifest, ImageConfig, Vec<Vec<u8>>) {
-        let dir = self.root.join(&format!("layout-{tag}"));
-        run(self
-            .cmd()
-            .args(["push", "--disable-compression", tag])
-            .arg(format!("oci:{}:{tag}", dir.display())));
-        let (m, c, layers) = read_layout(&dir, tag);
-        let m = Manifest::from_json(&m).unwrap();
-        for l in &m.layers {
-            assert!(media_types::is_layer(&l.media_type), "{}", l.media_type);
-        }
-        (m, ImageConfig::from_json(&c).unwrap(), layers)
-    }
+    (m, ImageConfig::from_json(&c).unwrap(), layers)
 }
 
 fn assert_same_tar(what: &str, ours: &[u8], theirs: &[u8]) {
@@ -174,9 +133,7 @@ fn copy_layers_match_buildah_byte_for_byte() {
     if !have("buildah", "--version") {
         return;
     }
-    let b = Buildah {
-        root: TempDir::new("buildah-copy"),
-    };
+    let b = Buildah::new("buildah-copy");
     let ctx = b.root.join("context");
     std::fs::create_dir(&ctx).unwrap();
     make_context(&ctx);
@@ -188,7 +145,7 @@ fn copy_layers_match_buildah_byte_for_byte() {
         ("bigids", "--chown=3000000:3000001 ", (3_000_000, 3_000_001)),
     ] {
         b.bud(&format!("FROM scratch\nCOPY {chown}. /\n"), &ctx, tag);
-        let (manifest, config, layers) = b.push(tag);
+        let (manifest, config, layers) = push(&b, tag);
         assert_eq!(layers.len(), 1, "{tag}");
         let theirs = gunzip(&layers[0]);
         let ours = write_tar(&entries(owner)).unwrap();
@@ -207,9 +164,7 @@ fn deletion_layer_matches_buildah_byte_for_byte() {
     if !have("buildah", "--version") {
         return;
     }
-    let b = Buildah {
-        root: TempDir::new("buildah-delete"),
-    };
+    let b = Buildah::new("buildah-delete");
     let ctx = b.root.join("context");
     std::fs::create_dir(&ctx).unwrap();
     make_context(&ctx);
@@ -227,7 +182,7 @@ fn deletion_layer_matches_buildah_byte_for_byte() {
         .cmd()
         .args(["commit", "--timestamp", "0", &container, "deleted"]));
 
-    let (_, config, layers) = b.push("deleted");
+    let (_, config, layers) = push(&b, "deleted");
     assert_eq!(layers.len(), 2);
     let theirs = gunzip(&layers[1]);
     // A layer on a parent lists changes in whole-path order; a removed

@@ -7,38 +7,17 @@
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import path from "node:path";
-import fs from "node:fs";
-import { fileURLToPath } from "node:url";
-import { chromium } from "../../www/node_modules/playwright-core/index.mjs";
-import { serve } from "./serve.mjs";
+import { openPlayground } from "./serve.mjs";
 
-const here = path.dirname(fileURLToPath(import.meta.url));
-const dist = process.env.LAYERLAB_DIST ?? path.join(here, "../../dist");
-const artifacts = path.join(here, "artifacts");
-const chromiumPath = process.env.CHROMIUM ?? "/usr/bin/chromium";
-
-let server, browser, page;
-const consoleErrors = [];
+let page, consoleErrors, artifacts, playground;
 
 before(async () => {
-  assert.ok(fs.existsSync(path.join(dist, "index.html")), `no build in ${dist}: run trunk build first`);
-  fs.mkdirSync(artifacts, { recursive: true });
-  server = await serve(dist);
-  browser = await chromium.launch({
-    executablePath: chromiumPath,
-    args: [
-      "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-      "--disable-background-networking", "--disable-component-update", "--disable-sync",
-    ],
-  });
-  page = await browser.newPage({ viewport: { width: 1280, height: 760 } });
-  page.on("console", (m) => { if (m.type() === "error") consoleErrors.push(m.text()); });
-  page.on("pageerror", (e) => consoleErrors.push(String(e)));
+  playground = await openPlayground();
+  ({ page, consoleErrors, artifacts } = playground);
 });
 
 after(async () => {
-  await browser?.close();
-  await server?.close();
+  await playground?.close();
 });
 
 // Waits until build number `n` has finished, and returns the status line.
@@ -72,7 +51,7 @@ async function replaceDocument(text) {
 let firstImageId;
 
 test("the page builds the example: every step, the alpine base, the image", async () => {
-  await page.goto(server.url);
+  await page.goto(playground.server.url);
   await page.locator(".cm-content").waitFor();
   await page.getByTestId("build-button").click();
   // A build request shows the Build tab.

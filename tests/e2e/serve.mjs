@@ -36,3 +36,35 @@ export async function serve(root) {
   const { port } = server.address();
   return { url: `http://127.0.0.1:${port}/`, close: () => new Promise((r) => server.close(r)) };
 }
+
+// Opens the built page's server and a headless Debian Chromium on it, the
+// same way for every e2e file. Console errors and uncaught exceptions are
+// collected in `consoleErrors` for the tests to assert on.
+export async function openPlayground() {
+  const { chromium } = await import("../../www/node_modules/playwright-core/index.mjs");
+  const { fileURLToPath } = await import("node:url");
+  const { default: fsSync } = await import("node:fs");
+  const here = path.dirname(fileURLToPath(import.meta.url));
+  const dist = process.env.LAYERLAB_DIST ?? path.join(here, "../../dist");
+  const artifacts = path.join(here, "artifacts");
+  if (!fsSync.existsSync(path.join(dist, "index.html"))) {
+    throw new Error(`no build in ${dist}: run trunk build first`);
+  }
+  fsSync.mkdirSync(artifacts, { recursive: true });
+  const server = await serve(dist);
+  const browser = await chromium.launch({
+    executablePath: process.env.CHROMIUM ?? "/usr/bin/chromium",
+    args: [
+      "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+      "--disable-background-networking", "--disable-component-update", "--disable-sync",
+    ],
+  });
+  const page = await browser.newPage({ viewport: { width: 1280, height: 760 } });
+  const consoleErrors = [];
+  page.on("console", (m) => { if (m.type() === "error") consoleErrors.push(m.text()); });
+  page.on("pageerror", (e) => consoleErrors.push(String(e)));
+  return {
+    server, browser, page, consoleErrors, artifacts,
+    close: async () => { await browser.close(); await server.close(); },
+  };
+}

@@ -112,3 +112,58 @@ pub fn gunzip(blob: &[u8]) -> Vec<u8> {
         blob.to_vec()
     }
 }
+
+/// buildah 1.28 as the tests run it here (as root, no user namespaces):
+/// its own storage under a temp dir, the vfs driver, chroot isolation, and
+/// `--timestamp 0` so its layers are reproducible.
+pub struct Buildah {
+    pub root: TempDir,
+}
+
+impl Buildah {
+    pub fn new(tag: &str) -> Buildah {
+        Buildah {
+            root: TempDir::new(tag),
+        }
+    }
+
+    pub fn cmd(&self) -> Command {
+        let mut c = Command::new("buildah");
+        c.arg("--root")
+            .arg(self.root.join("storage"))
+            .arg("--runroot")
+            .arg(self.root.join("run"))
+            .args(["--storage-driver", "vfs"]);
+        c
+    }
+
+    /// `buildah bud --layers` of `dockerfile` on `context`; returns its output.
+    pub fn bud(&self, dockerfile: &str, context: &Path, tag: &str) -> String {
+        let df = self.root.join(&format!("{tag}.Dockerfile"));
+        std::fs::write(&df, dockerfile).unwrap();
+        run(self
+            .cmd()
+            .args([
+                "bud",
+                "--layers",
+                "--timestamp",
+                "0",
+                "--isolation",
+                "chroot",
+                "-f",
+            ])
+            .arg(&df)
+            .args(["-t", tag])
+            .arg(context))
+    }
+
+    /// Pushes `tag` to an OCI layout and returns its (manifest, config, layers) bytes.
+    pub fn push(&self, tag: &str) -> (Vec<u8>, Vec<u8>, Vec<Vec<u8>>) {
+        let dir = self.root.join(&format!("layout-{tag}"));
+        run(self
+            .cmd()
+            .args(["push", "--disable-compression", tag])
+            .arg(format!("oci:{}:{tag}", dir.display())));
+        read_layout(&dir, tag)
+    }
+}
