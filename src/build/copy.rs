@@ -444,14 +444,12 @@ fn read_db(fs: &Fs, path: &str) -> Vec<Vec<String>> {
         .collect()
 }
 
-/// Copies every selection into `dst` at `dest` (absolute, trailing `/` kept
-/// as the caller wrote it). `sources` counts the instruction's sources, for
-/// the rule that several sources need a directory destination.
+/// Copies every selection of one source into `dst` at `dest` (absolute,
+/// trailing `/` kept as the caller wrote it).
 pub fn copy_into(
     dst: &mut Fs,
     dest: &str,
     selections: &[Selected],
-    sources: usize,
     opts: &Options,
     owner: Option<(u32, u32)>,
     chmod: Option<u32>,
@@ -461,7 +459,6 @@ pub fn copy_into(
     // BuildKit (unlike the classic builder) accepts several sources and a
     // destination without a slash: each lands on the same path. Several
     // wildcard matches make the destination a directory.
-    let _ = sources;
     let slash = dest.ends_with('/') || dest.ends_with("/.");
     let dest_is_dir = slash
         || selections.len() > 1

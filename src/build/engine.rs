@@ -1203,7 +1203,7 @@ impl<'r, 's> Engine<'r, 's> {
                     plain.push(s.clone());
                 }
                 if !plain.is_empty() {
-                    copy::copy_into(fs, &dest, &plain, source_count, &opts, owner, chmod_mode)
+                    copy::copy_into(fs, &dest, &plain, &opts, owner, chmod_mode)
                         .map_err(|e: CopyError| e.to_string())?;
                 }
             }

@@ -26,7 +26,7 @@ fn copy(
     // One copy per source, as the engine (and BuildKit) does it.
     for s in sources {
         let sel = select(src, "", s, true, opts.parents)?;
-        copy_into(dst, dest, &sel, sources.len(), opts, None, None)?;
+        copy_into(dst, dest, &sel, opts, None, None)?;
     }
     Ok(())
 }
@@ -137,7 +137,6 @@ fn chown_resolves_names_in_the_destination() {
         &mut dst,
         "/home/node/",
         &sel,
-        1,
         &opts(),
         Some((1000, 1000)),
         Some(0o600),
