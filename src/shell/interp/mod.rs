@@ -30,6 +30,23 @@ pub mod cmd;
 mod expand;
 mod pattern;
 
+/// What one loop-body run means for its loop: `Ok(true)` to go on,
+/// `Ok(false)` for `break`; `break N`/`continue N` with N > 1 leave this loop
+/// and carry on outward as N - 1.
+fn loop_iteration(run: Result<i32, Flow>, status: &mut i32) -> Result<bool, Flow> {
+    match run {
+        Ok(s) => {
+            *status = s;
+            Ok(true)
+        }
+        Err(Flow::Break(n)) if n > 1 => Err(Flow::Break(n - 1)),
+        Err(Flow::Break(_)) => Ok(false),
+        Err(Flow::Continue(n)) if n > 1 => Err(Flow::Continue(n - 1)),
+        Err(Flow::Continue(_)) => Ok(true),
+        Err(e) => Err(e),
+    }
+}
+
 #[cfg(test)]
 mod tests;
 
@@ -739,20 +756,8 @@ impl<'c, 'a> Shell<'c, 'a> {
                     if (s == 0) == *until {
                         break;
                     }
-                    match body(self, b) {
-                        Ok(s) => status = s,
-                        Err(Flow::Break(n)) => {
-                            if n > 1 {
-                                return Err(Flow::Break(n - 1));
-                            }
-                            break;
-                        }
-                        Err(Flow::Continue(n)) => {
-                            if n > 1 {
-                                return Err(Flow::Continue(n - 1));
-                            }
-                        }
-                        Err(e) => return Err(e),
+                    if !loop_iteration(body(self, b), &mut status)? {
+                        break;
                     }
                 }
                 Ok(status)
@@ -770,20 +775,8 @@ impl<'c, 'a> Shell<'c, 'a> {
                 for item in items {
                     self.step(cc.span)?;
                     self.ctx.set_var(&var.value, item);
-                    match body(self, b) {
-                        Ok(s) => status = s,
-                        Err(Flow::Break(n)) => {
-                            if n > 1 {
-                                return Err(Flow::Break(n - 1));
-                            }
-                            break;
-                        }
-                        Err(Flow::Continue(n)) => {
-                            if n > 1 {
-                                return Err(Flow::Continue(n - 1));
-                            }
-                        }
-                        Err(e) => return Err(e),
+                    if !loop_iteration(body(self, b), &mut status)? {
+                        break;
                     }
                 }
                 Ok(status)
@@ -803,20 +796,8 @@ impl<'c, 'a> Shell<'c, 'a> {
                     if !c.text.trim().is_empty() && self.arith(&c.text, io, c.span.start)? == 0 {
                         break;
                     }
-                    match body(self, b) {
-                        Ok(s) => status = s,
-                        Err(Flow::Break(n)) => {
-                            if n > 1 {
-                                return Err(Flow::Break(n - 1));
-                            }
-                            break;
-                        }
-                        Err(Flow::Continue(n)) => {
-                            if n > 1 {
-                                return Err(Flow::Continue(n - 1));
-                            }
-                        }
-                        Err(e) => return Err(e),
+                    if !loop_iteration(body(self, b), &mut status)? {
+                        break;
                     }
                     if !step.text.trim().is_empty() {
                         self.arith(&step.text, io, step.span.start)?;
