@@ -138,6 +138,29 @@ impl Args {
     }
 }
 
+/// The destination of `cp`/`mv SRC… DEST`: its absolute path and whether it
+/// is a directory; `None` after GNU's error when several sources would go to
+/// something that is not a directory.
+pub fn destination(
+    sh: &mut Shell,
+    io: &Io,
+    name: &str,
+    sources: usize,
+    dest: &str,
+) -> Result<Option<(String, bool)>, Flow> {
+    let dest_abs = sh.ctx.abs(dest);
+    let is_dir = sh
+        .ctx
+        .fs
+        .stat(&dest_abs)
+        .is_ok_and(|s| s.kind == vfs::Kind::Dir);
+    if sources > 1 && !is_dir {
+        sh.err(io, format!("{name}: target '{dest}': Not a directory\n"))?;
+        return Ok(None);
+    }
+    Ok(Some((dest_abs, is_dir)))
+}
+
 pub fn parse_args(argv: &[String]) -> Args {
     let mut a = Args {
         flags: Vec::new(),

@@ -12,16 +12,9 @@ pub fn run(sh: &mut Shell, io: &Io, argv: &[String]) -> R {
     }
     let (srcs, dest) = ops.split_at(ops.len() - 1);
     let dest = &dest[0];
-    let dest_abs = sh.ctx.abs(dest);
-    let dest_is_dir = sh
-        .ctx
-        .fs
-        .stat(&dest_abs)
-        .is_ok_and(|s| s.kind == vfs::Kind::Dir);
-    if srcs.len() > 1 && !dest_is_dir {
-        sh.err(io, format!("mv: target '{dest}': Not a directory\n"))?;
+    let Some((dest_abs, dest_is_dir)) = super::destination(sh, io, "mv", srcs.len(), dest)? else {
         return Ok(1);
-    }
+    };
     let mut status = 0;
     for s in srcs {
         let src_abs = sh.ctx.abs(s);
