@@ -9,7 +9,7 @@
 
 use std::sync::Arc;
 
-use crate::vfs::{Fs, Meta};
+use crate::vfs::{Filler, Fs, Meta};
 
 /// The configuration a base image brings (Docker's container config, the parts builds use).
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -57,54 +57,6 @@ pub fn lookup(repository: &str, tag: &str) -> Option<CatalogImage> {
         "docker.io/library/busybox" if BUSYBOX_TAGS.contains(&tag) => Some(busybox()),
         "docker.io/library/alpine" if ALPINE_TAGS.contains(&tag) => Some(alpine()),
         _ => None,
-    }
-}
-
-/// A small deterministic generator (xorshift64*), seeded per file.
-struct Filler(u64);
-
-impl Filler {
-    fn new(seed: &str) -> Filler {
-        // FNV-1a of the seed, never zero.
-        let mut h: u64 = 0xcbf2_9ce4_8422_2325;
-        for b in seed.bytes() {
-            h ^= u64::from(b);
-            h = h.wrapping_mul(0x100_0000_01b3);
-        }
-        Filler(h | 1)
-    }
-
-    fn next(&mut self) -> u64 {
-        self.0 ^= self.0 >> 12;
-        self.0 ^= self.0 << 25;
-        self.0 ^= self.0 >> 27;
-        self.0.wrapping_mul(0x2545_f491_4f6c_dd1d)
-    }
-
-    /// `size` bytes like an ELF binary: a header, then alternating runs of
-    /// noise and zeros.
-    fn binary(seed: &str, size: usize) -> Arc<[u8]> {
-        let mut f = Filler::new(seed);
-        let mut out = Vec::with_capacity(size);
-        out.extend_from_slice(b"\x7fELF\x02\x01\x01\0");
-        while out.len() < size {
-            let run = 256 + (f.next() % 1024) as usize;
-            if f.next().is_multiple_of(2) {
-                while out.len() < size && run > 0 {
-                    let v = f.next().to_le_bytes();
-                    let take = (size - out.len()).min(8);
-                    out.extend_from_slice(&v[..take]);
-                    if out.len() % run < 8 {
-                        break;
-                    }
-                }
-            } else {
-                let take = (size - out.len()).min(run);
-                out.resize(out.len() + take, 0);
-            }
-        }
-        out.truncate(size);
-        out.into()
     }
 }
 
@@ -159,7 +111,7 @@ impl Tree {
     }
 
     fn binary(&mut self, path: &str, size: usize) {
-        self.file(path, 0o755, Filler::binary(path, size));
+        self.file(path, 0o755, crate::vfs::generated(path, size as u64));
     }
 
     fn symlink(&mut self, target: &str, path: &str) {

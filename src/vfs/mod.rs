@@ -11,8 +11,10 @@
 //! root. Resolution follows symlinks like the kernel does, but `..` and
 //! absolute link targets are clamped to the root: nothing resolves outside it.
 
+mod content;
 mod diff;
 
+pub use content::{Filler, generated};
 pub use diff::{Change, ChangeKind, diff};
 
 use std::collections::{BTreeMap, BTreeSet};
