@@ -463,7 +463,7 @@ fn alpine() -> CatalogImage {
             let line: String = (0..64)
                 .map(|_| {
                     b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/"
-                        [(f.next() % 64) as usize] as char
+                        [(f.next_u64() % 64) as usize] as char
                 })
                 .collect();
             pem.push_str(&line);
@@ -570,7 +570,7 @@ fn alpine() -> CatalogImage {
                 let line: String = (0..64)
                     .map(|_| {
                         b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/"
-                            [(f.next() % 64) as usize] as char
+                            [(f.next_u64() % 64) as usize] as char
                     })
                     .collect();
                 line + "\n"
@@ -624,7 +624,7 @@ fn checksum_tag(name: &str) -> String {
     (0..26)
         .map(|_| {
             b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/"
-                [(f.next() % 64) as usize] as char
+                [(f.next_u64() % 64) as usize] as char
         })
         .collect()
 }

@@ -19,7 +19,7 @@ impl Filler {
         Filler(h | 1)
     }
 
-    pub fn next(&mut self) -> u64 {
+    pub fn next_u64(&mut self) -> u64 {
         self.0 ^= self.0 >> 12;
         self.0 ^= self.0 << 25;
         self.0 ^= self.0 >> 27;
@@ -33,10 +33,10 @@ impl Filler {
         let mut out = Vec::with_capacity(size);
         out.extend_from_slice(b"\x7fELF\x02\x01\x01\0");
         while out.len() < size {
-            let run = 256 + (f.next() % 1024) as usize;
-            if f.next().is_multiple_of(2) {
+            let run = 256 + (f.next_u64() % 1024) as usize;
+            if f.next_u64().is_multiple_of(2) {
                 while out.len() < size && run > 0 {
-                    let v = f.next().to_le_bytes();
+                    let v = f.next_u64().to_le_bytes();
                     let take = (size - out.len()).min(8);
                     out.extend_from_slice(&v[..take]);
                     if out.len() % run < 8 {
