@@ -7,8 +7,6 @@
 //! links and sizes, and those follow the real images. The RUN simulator
 //! reads /etc/os-release, /etc/apk/world and /lib/apk/db/installed from here.
 
-use std::sync::Arc;
-
 use crate::vfs::{Filler, Fs, Meta};
 
 /// The configuration a base image brings (Docker's container config, the parts builds use).
@@ -99,7 +97,7 @@ impl Tree {
             .expect("catalog paths are valid");
     }
 
-    fn file(&mut self, path: &str, mode: u32, data: impl Into<Arc<[u8]>>) {
+    fn file(&mut self, path: &str, mode: u32, data: impl Into<crate::vfs::Data>) {
         let m = self.meta(mode);
         self.fs
             .write_file(path, data, m)

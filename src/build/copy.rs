@@ -319,7 +319,7 @@ fn node_digest(node: &Node) -> String {
     match node {
         Node::File(f) => {
             h.update(b"file\0");
-            h.update(&f.data);
+            f.data.chunks(|c| h.update(c));
         }
         Node::Dir(_) => h.update(b"dir\0"),
         Node::Symlink(l) => {

@@ -421,7 +421,7 @@ pub fn load_cmd(a: LoadArgs) -> Result<ExitCode> {
     for e in entries {
         match e.kind {
             EntryKind::File(data) => {
-                files.insert(e.path, data);
+                files.insert(e.path, Arc::from(&data[..]));
             }
             EntryKind::Dir => {}
             _ => bail!(

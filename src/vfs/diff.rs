@@ -87,7 +87,7 @@ fn diff_dir(base: &str, a: &Dir, b: &Dir, out: &mut Vec<Change>) {
                         }
                     }
                     (Node::File(fa), Node::File(fb)) => {
-                        let same_data = Arc::ptr_eq(&fa.data, &fb.data) || fa.data == fb.data;
+                        let same_data = fa.data == fb.data;
                         if fa.meta != fb.meta || !same_data {
                             out.push(modified(path, old, new));
                         }

@@ -14,14 +14,11 @@
 mod content;
 mod diff;
 
-pub use content::{Filler, generated};
+pub use content::{Data, Filler, generated};
 pub use diff::{Change, ChangeKind, diff};
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::sync::Arc;
-
-/// File contents, shared between snapshots and layers without copying.
-pub type Data = Arc<[u8]>;
 
 /// How many symlinks one resolution may follow (Linux's `MAXSYMLINKS`).
 const MAX_SYMLINK_HOPS: usize = 40;

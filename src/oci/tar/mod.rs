@@ -13,8 +13,8 @@ mod layer;
 mod read;
 mod write;
 
+use crate::vfs::Data;
 use std::cmp::Ordering;
-use std::sync::Arc;
 
 pub use layer::{Compression, GZIP_LEVEL, Layer, write_layer};
 pub use read::{Limits, read_layer};
@@ -39,7 +39,7 @@ pub struct Entry {
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum EntryKind {
-    File(Arc<[u8]>),
+    File(Data),
     Dir,
     /// The link text, written as it is (it may be absolute or contain `..`:
     /// symlinks are resolved inside the container, not here).
@@ -59,7 +59,7 @@ pub enum EntryKind {
 }
 
 impl Entry {
-    pub fn file(path: &str, content: impl Into<Arc<[u8]>>, mode: u32) -> Entry {
+    pub fn file(path: &str, content: impl Into<Data>, mode: u32) -> Entry {
         Entry::new(path, EntryKind::File(content.into()), mode)
     }
     pub fn dir(path: &str, mode: u32) -> Entry {

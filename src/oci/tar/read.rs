@@ -3,7 +3,6 @@
 //! untrusted, so sizes are checked before anything is allocated for them.
 
 use std::io::Read;
-use std::sync::Arc;
 
 use flate2::read::MultiGzDecoder;
 
@@ -180,7 +179,7 @@ impl<'l, R: Read> Reader<'l, R> {
             // V7 and old GNU tars mark directories with a trailing slash on a
             // regular-file type.
             b'0' | 0 | b'7' if typeflag == 0 && name.ends_with('/') => EntryKind::Dir,
-            b'0' | 0 | b'7' => EntryKind::File(self.read_content(size)?),
+            b'0' | 0 | b'7' => EntryKind::File(self.read_content(size)?.into()),
             b'5' => EntryKind::Dir,
             b'2' => {
                 if link.is_empty() {
@@ -327,14 +326,13 @@ impl<'l, R: Read> Reader<'l, R> {
         if size > MAX_META_DATA {
             return Err(self.bad("PAX or GNU long-name data over 1 MiB"));
         }
-        let data = self.read_content(size)?;
-        Ok(data.to_vec())
+        self.read_content(size)
     }
 
     /// Reads `size` bytes and the padding after them. The budget is charged
     /// first and memory grows only with bytes actually read, so neither a
     /// huge claimed size nor a bomb gets allocated.
-    fn read_content(&mut self, size: u64) -> Result<Arc<[u8]>, TarError> {
+    fn read_content(&mut self, size: u64) -> Result<Vec<u8>, TarError> {
         let padded = size.div_ceil(BLOCK as u64) * BLOCK as u64;
         self.charge(padded)?;
         let mut data = Vec::with_capacity(size.min(1 << 20) as usize);
@@ -346,7 +344,7 @@ impl<'l, R: Read> Reader<'l, R> {
             return Err(self.truncated());
         }
         self.discard(padded - size)?;
-        Ok(data.into())
+        Ok(data)
     }
 
     fn discard(&mut self, n: u64) -> Result<(), TarError> {

@@ -5,7 +5,6 @@
 //! header dump. tests/oci_buildah.rs repeats the comparison live.
 
 use std::io::Write;
-use std::sync::Arc;
 
 use super::read::{normalize, pax_time};
 use super::write::{pax_data, split_ustar};
@@ -618,9 +617,12 @@ fn reader_normalises_context_archives() {
         got,
         [
             ("app", &EntryKind::Dir),
-            ("app/x", &EntryKind::File(Arc::from(&b"hi"[..]))),
-            ("abs/y", &EntryKind::File(Arc::from(&b""[..]))),
-            ("z", &EntryKind::File(Arc::from(&b""[..]))),
+            (
+                "app/x",
+                &EntryKind::File(crate::vfs::Data::from(&b"hi"[..]))
+            ),
+            ("abs/y", &EntryKind::File(crate::vfs::Data::from(&b""[..]))),
+            ("z", &EntryKind::File(crate::vfs::Data::from(&b""[..]))),
             ("l", &EntryKind::Hardlink("app/x".into())),
             ("old", &EntryKind::Dir),
         ]

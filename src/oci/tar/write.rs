@@ -63,8 +63,14 @@ impl<W: Write> TarWriter<W> {
             self.put(&block)?;
         }
         if let EntryKind::File(content) = &entry.kind {
-            self.put(content)?;
-            self.pad(content.len() as u64)?;
+            let mut result = Ok(());
+            content.chunks(|c| {
+                if result.is_ok() {
+                    result = self.put(c);
+                }
+            });
+            result?;
+            self.pad(content.size())?;
         }
         self.index += 1;
         Ok(())

@@ -1065,7 +1065,7 @@ impl<'c, 'a> Shell<'c, 'a> {
                         "/dev/null" => io.set_stdin(&b""[..]),
                         "/dev/stdin" | "/dev/fd/0" => {}
                         _ => match self.ctx.fs.read_file(&self.ctx.abs(&target)) {
-                            Ok(d) => io.set_stdin(d),
+                            Ok(d) => io.set_stdin(&d[..]),
                             Err(e) => {
                                 let why = cmd::why(&e);
                                 let msg = format!("cannot open {target}: {why}");
