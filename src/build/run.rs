@@ -7,7 +7,8 @@
 //!
 //! What the interpreter does not simulate is not run, and the step says so
 //! ("partially simulated: not run: apt-get (line 2)"); a script that fails
-//! fails the build with BuildKit's message.
+//! fails the build with BuildKit's message. What ran on made-up data (a
+//! download without network) is said too ("simulated download: https://…").
 
 use super::copy;
 use crate::dockerfile::instructions::CommandLine;
@@ -254,6 +255,12 @@ pub(super) fn run(
     let names: Vec<String> = ctx.unsimulated.iter().map(|u| u.name.clone()).collect();
     if !names.is_empty() {
         notices.push(partial_notice(&names, &input.source, input.first_line));
+    }
+    // "simulated download: https://… (N bytes, no network)", once each.
+    for s in &ctx.simulated {
+        if !notices.contains(&s.message) {
+            notices.push(s.message.clone());
+        }
     }
     if ctx.truncated {
         notices.push("the output was cut short at the output limit".into());

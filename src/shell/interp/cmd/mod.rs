@@ -11,11 +11,14 @@ pub mod cat;
 pub mod chmod;
 pub mod chown;
 pub mod cp;
+pub mod curl;
 pub mod cut;
+pub mod date;
 pub mod dirname;
 pub mod echo;
 pub mod env;
 pub mod grep;
+pub mod gzip;
 pub mod head;
 pub mod id;
 pub mod ln;
@@ -27,15 +30,18 @@ pub mod readlink;
 pub mod rm;
 pub mod sed;
 pub mod sh;
+pub mod sha256sum;
 pub mod sleep;
 pub mod sort;
 pub mod tail;
+pub mod tar;
 pub mod tee;
 pub mod test;
 pub mod touch;
 pub mod tr;
 pub mod uniq;
 pub mod wc;
+pub mod wget;
 pub mod which;
 
 /// A command: the shell, its descriptors, its argv (name first).
@@ -102,6 +108,15 @@ pub fn lookup(name: &str) -> Option<Cmd> {
         "sh" | "bash" | "ash" | "dash" => sh::run,
         "readlink" => readlink::run,
         "realpath" => readlink::realpath,
+        "curl" => curl::run,
+        "date" => date::run,
+        "gzip" => gzip::run,
+        "gunzip" => gzip::gunzip,
+        "md5sum" | "sha1sum" => sha256sum::unsimulated,
+        "sha224sum" | "sha256sum" | "sha384sum" | "sha512sum" => sha256sum::run,
+        "tar" => tar::run,
+        "wget" => wget::run,
+        "zcat" => gzip::zcat,
         _ => return None,
     })
 }
@@ -259,6 +274,8 @@ pub mod testing {
         pub err: String,
         pub outcome: Outcome,
         pub unsimulated: Vec<String>,
+        /// The notices of [`crate::shell::interp::Context::simulated`].
+        pub simulated: Vec<String>,
     }
 
     /// A small tree: /bin /etc (passwd, group) /tmp /root, a `sh` and `apt-get` on PATH.
@@ -301,6 +318,7 @@ pub mod testing {
             out: String::from_utf8_lossy(&ctx.stdout).into_owned(),
             err: String::from_utf8_lossy(&ctx.stderr).into_owned(),
             unsimulated: ctx.unsimulated.iter().map(|u| u.name.clone()).collect(),
+            simulated: ctx.simulated.iter().map(|u| u.message.clone()).collect(),
             outcome,
         }
     }
