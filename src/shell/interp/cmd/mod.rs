@@ -17,6 +17,7 @@ pub mod date;
 pub mod dirname;
 pub mod echo;
 pub mod env;
+pub mod find;
 pub mod grep;
 pub mod gzip;
 pub mod head;
@@ -24,11 +25,14 @@ pub mod id;
 pub mod ln;
 pub mod ls;
 pub mod mkdir;
+pub mod mktemp;
 pub mod mv;
+pub mod nproc;
 pub mod printf;
 pub mod readlink;
 pub mod rm;
 pub mod sed;
+pub mod seq;
 pub mod sh;
 pub mod sha256sum;
 pub mod sleep;
@@ -39,10 +43,12 @@ pub mod tee;
 pub mod test;
 pub mod touch;
 pub mod tr;
+pub mod uname;
 pub mod uniq;
 pub mod wc;
 pub mod wget;
 pub mod which;
+pub mod xargs;
 
 /// A command: the shell, its descriptors, its argv (name first).
 pub type Cmd = fn(&mut Shell, &Io, &[String]) -> R;
@@ -109,6 +115,12 @@ pub fn lookup(name: &str) -> Option<Cmd> {
         "readlink" => readlink::run,
         "realpath" => readlink::realpath,
         "curl" => curl::run,
+        "find" => find::run,
+        "mktemp" => mktemp::run,
+        "nproc" => nproc::run,
+        "seq" => seq::run,
+        "uname" => uname::run,
+        "xargs" => xargs::run,
         "date" => date::run,
         "gzip" => gzip::run,
         "gunzip" => gzip::gunzip,
