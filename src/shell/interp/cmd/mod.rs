@@ -5,6 +5,7 @@
 use super::{Flow, Io, R, Shell};
 use crate::vfs;
 
+pub mod adduser;
 pub mod basename;
 pub mod builtins;
 pub mod cat;
@@ -45,6 +46,7 @@ pub mod touch;
 pub mod tr;
 pub mod uname;
 pub mod uniq;
+pub mod users;
 pub mod wc;
 pub mod wget;
 pub mod which;
@@ -114,7 +116,16 @@ pub fn lookup(name: &str) -> Option<Cmd> {
         "sh" | "bash" | "ash" | "dash" => sh::run,
         "readlink" => readlink::run,
         "realpath" => readlink::realpath,
+        "adduser" => adduser::adduser,
+        "addgroup" => adduser::addgroup,
         "curl" => curl::run,
+        "deluser" => adduser::deluser,
+        "delgroup" => adduser::delgroup,
+        "groupadd" => users::groupadd,
+        "groupdel" => users::groupdel,
+        "useradd" => users::useradd,
+        "userdel" => users::userdel,
+        "usermod" => users::usermod,
         "find" => find::run,
         "mktemp" => mktemp::run,
         "nproc" => nproc::run,
