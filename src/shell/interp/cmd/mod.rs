@@ -23,6 +23,7 @@ pub mod grep;
 pub mod gzip;
 pub mod head;
 pub mod id;
+pub mod install;
 pub mod ln;
 pub mod ls;
 pub mod mkdir;
@@ -38,6 +39,7 @@ pub mod sh;
 pub mod sha256sum;
 pub mod sleep;
 pub mod sort;
+pub mod stat;
 pub mod tail;
 pub mod tar;
 pub mod tee;
@@ -123,6 +125,7 @@ pub fn lookup(name: &str) -> Option<Cmd> {
         "delgroup" => adduser::delgroup,
         "groupadd" => users::groupadd,
         "groupdel" => users::groupdel,
+        "install" => install::run,
         "useradd" => users::useradd,
         "userdel" => users::userdel,
         "usermod" => users::usermod,
@@ -130,6 +133,7 @@ pub fn lookup(name: &str) -> Option<Cmd> {
         "mktemp" => mktemp::run,
         "nproc" => nproc::run,
         "seq" => seq::run,
+        "stat" => stat::run,
         "uname" => uname::run,
         "xargs" => xargs::run,
         "date" => date::run,
