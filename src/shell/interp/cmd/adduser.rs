@@ -504,7 +504,47 @@ fn deb_adduser(sh: &mut Shell, io: &Io, argv: &[String], addgroup: bool) -> R {
     Ok(0)
 }
 
+/// BusyBox's long options as the short ones they stand for.
+fn bb_short(argv: &[String], longs: &[(&str, &str)]) -> Result<Vec<String>, String> {
+    let mut out = vec![argv[0].clone()];
+    for a in &argv[1..] {
+        let Some(l) = a.strip_prefix("--").filter(|l| !l.is_empty()) else {
+            out.push(a.clone());
+            continue;
+        };
+        let (k, v) = match l.split_once('=') {
+            Some((k, v)) => (k, Some(v)),
+            None => (l, None),
+        };
+        let Some((_, short)) = longs.iter().find(|(n, _)| *n == k) else {
+            return Err(format!("unrecognized option '--{k}'"));
+        };
+        out.push(short.to_string());
+        out.extend(v.map(str::to_string));
+    }
+    Ok(out)
+}
+
 fn bb_adduser(sh: &mut Shell, io: &Io, argv: &[String]) -> R {
+    const LONGS: &[(&str, &str)] = &[
+        ("home", "-h"),
+        ("gecos", "-g"),
+        ("shell", "-s"),
+        ("ingroup", "-G"),
+        ("system", "-S"),
+        ("disabled-password", "-D"),
+        ("empty-password", "-D"),
+        ("no-create-home", "-H"),
+        ("uid", "-u"),
+        ("skel", "-k"),
+    ];
+    let argv = &match bb_short(argv, LONGS) {
+        Ok(a) => a,
+        Err(m) => {
+            sh.err(io, format!("adduser: {m}\n"))?;
+            return Ok(1);
+        }
+    };
     let mut home: Option<String> = None;
     let mut gecos: Option<String> = None;
     let mut shell: Option<String> = None;
@@ -667,6 +707,13 @@ fn bb_add_member(sh: &mut Shell, io: &Io, prog: &str, db: &mut Db, user: &str, g
 }
 
 fn bb_addgroup(sh: &mut Shell, io: &Io, argv: &[String]) -> R {
+    let argv = &match bb_short(argv, &[("gid", "-g"), ("system", "-S")]) {
+        Ok(a) => a,
+        Err(m) => {
+            sh.err(io, format!("addgroup: {m}\n"))?;
+            return Ok(1);
+        }
+    };
     let mut gid: Option<String> = None;
     let mut system = false;
     let mut ops = Vec::new();
@@ -777,7 +824,7 @@ mod tests {
         let mut fs = alpine();
         let r = run_in(
             &mut fs,
-            "addgroup -S nginx && adduser -S -D -H -G nginx nginx && adduser -D web && addgroup web www-data && adduser -S svc && adduser -D app; echo $?",
+            "addgroup --system nginx && adduser -S -D -H --ingroup nginx nginx && adduser -D web && addgroup web www-data && adduser -S svc && adduser -D app; echo $?",
         );
         assert_eq!(r.out, "1\n");
         assert_eq!(r.err, "adduser: user 'app' in use\n");

@@ -24,12 +24,21 @@ pub fn download(url: &str, mtime: i64) -> Vec<u8> {
     let name = remote_name(clean).unwrap_or_else(|| "index.html".into());
     let mut f = Filler::new(url);
     let between = |f: &mut Filler, lo: u64, hi: u64| lo + f.next_u64() % (hi - lo);
-    for ext in [
+    const ARCHIVES: [&str; 7] = [
         ".tar.gz", ".tgz", ".tar.xz", ".txz", ".tar.bz2", ".tbz2", ".tar",
-    ] {
+    ];
+    for ext in ARCHIVES {
         if let Some(stem) = name.strip_suffix(ext) {
             return archive(url, stem, between(&mut f, 24 << 10, 96 << 10), mtime);
         }
+    }
+    // `…/download?suffix=tar.gz`, `…/latest?format=tgz`: the query says.
+    let query = url.split_once('?').map(|(_, q)| q).unwrap_or("");
+    if ["tar.gz", "tgz", "tar.xz", "tar.bz2"]
+        .iter()
+        .any(|e| query.contains(e))
+    {
+        return archive(url, &name, between(&mut f, 24 << 10, 96 << 10), mtime);
     }
     for (ext, sha512) in [(".sha256", false), (".sha256sum", false), (".sha512", true)] {
         if let Some(of) = clean.strip_suffix(ext) {
@@ -345,6 +354,14 @@ mod tests {
         assert_eq!(r.status, 0, "{}", r.err);
         assert_eq!(r.out, "/usr/local:\nREADME\nbin\n\n/usr/local/bin:\nnode\n");
         assert!(r.unsimulated.is_empty());
+    }
+
+    #[test]
+    fn a_query_can_name_the_archive_type() {
+        let r = sh(
+            "mkdir /g && curl -sSL 'https://dl.example.com/geoip_download?edition_id=Country&suffix=tar.gz' | tar -xzf - --strip-components 1 -C /g && ls /g",
+        );
+        assert_eq!(r.out, "README\nbin\n", "{}", r.err);
     }
 
     #[test]

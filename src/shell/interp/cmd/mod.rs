@@ -143,6 +143,7 @@ pub fn lookup(name: &str) -> Option<Cmd> {
         "sha224sum" | "sha256sum" | "sha384sum" | "sha512sum" => sha256sum::run,
         "tar" => tar::run,
         "wget" => wget::run,
+        "xz" | "unxz" | "xzcat" | "bzip2" | "bunzip2" | "bzcat" | "lzma" | "unlzma" => gzip::other,
         "zcat" => gzip::zcat,
         _ => return None,
     })

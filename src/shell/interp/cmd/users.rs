@@ -375,7 +375,18 @@ fn parse(argv: &[String], with_value: &str, longs: &[(&str, char)]) -> Result<Pa
                 Some((k, v)) => (k, Some(v.to_string())),
                 None => (l, None),
             };
-            let Some((_, c)) = longs.iter().find(|(n, _)| *n == k) else {
+            // getopt_long takes any unambiguous abbreviation (`--home`).
+            let exact = longs.iter().find(|(n, _)| *n == k);
+            let mut prefixed = longs.iter().filter(|(n, _)| n.starts_with(k));
+            let found = match (exact, prefixed.next(), prefixed.next()) {
+                (Some(e), _, _) => Some(e),
+                (None, Some(one), None) => Some(one),
+                (None, Some(_), Some(_)) => {
+                    return Err(format!("option '--{k}' is ambiguous"));
+                }
+                _ => None,
+            };
+            let Some((_, c)) = found else {
                 return Err(format!("unrecognized option '--{k}'"));
             };
             if with_value.contains(*c) {
@@ -984,7 +995,7 @@ mod tests {
             .unwrap();
         let r = run_in(
             &mut fs,
-            "useradd -m -s /bin/bash web && useradd -r --no-log-init svc && useradd -r -g svc svc2 && groupadd -r sys1 && groupadd extra && useradd -M -N -G extra,svc plain && id web && id -u svc",
+            "useradd -m --shell /bin/bash web && useradd --system --no-log-init --home /home/svc svc && useradd -r -g svc svc2 && groupadd -r sys1 && groupadd extra && useradd -M -N -G extra,svc plain && id web && id -u svc",
         );
         assert_eq!(r.status, 0, "{}", r.err);
         assert_eq!(r.out, "uid=1001(web) gid=1001(web) groups=1001(web)\n999\n");
