@@ -278,6 +278,14 @@ pub(super) fn run(
             msg.push('\n');
             msg.push_str(&tail.join("\n"));
         }
+        // What was made up may be why: a downloaded archive holds only
+        // generated files, not those the script expects.
+        for s in &ctx.simulated {
+            msg.push_str(&format!(
+                "\nnote: made-up content may be the cause: {}",
+                s.message
+            ));
+        }
         return Err(msg);
     }
     Ok(notices)

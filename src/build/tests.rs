@@ -546,6 +546,33 @@ fn simulated_downloads_are_said_and_their_archives_extract() {
 }
 
 #[test]
+fn a_failure_after_a_made_up_download_says_so() {
+    let (e, _) = build_err(
+        "FROM alpine:3.20\nRUN wget -qO- https://example.com/t-1.tgz | tar xz && mv t.bin /usr/local/bin/\n",
+    );
+    assert!(
+        e.message.ends_with(
+            "mv: cannot stat 't.bin': No such file or directory\nnote: made-up content may be the cause: simulated download: https://example.com/t-1.tgz (18087 bytes, no network)"
+        ),
+        "{}",
+        e.message
+    );
+}
+
+#[test]
+fn accounts_made_in_a_run_are_users_for_user() {
+    let ctx = context(&[]);
+    let mut store = MemoryStore::new();
+    let df = "FROM alpine:3.20\nRUN addgroup -S app && adduser -S -D -G app app && install -d -o app -g app /data\nUSER app\nRUN id && touch /data/f\n";
+    let b = run(&mut store, df, &ctx);
+    assert_eq!(
+        b.steps[2].output,
+        "uid=100(app) gid=101(app) groups=101(app)\n"
+    );
+    assert!(b.steps[1].notices.is_empty(), "{:?}", b.steps[1].notices);
+}
+
+#[test]
 fn run_forms_shells_env_workdir_and_user() {
     let ctx = context(&[]);
     let mut store = MemoryStore::new();
