@@ -7,7 +7,8 @@
 //!
 //! What the interpreter does not simulate is not run, and the step says so
 //! ("partially simulated: not run: apt-get (line 2)"); a script that fails
-//! fails the build with BuildKit's message.
+//! fails the build with BuildKit's message. What ran on made-up data (a
+//! download without network) is said too ("simulated download: https://…").
 
 use super::copy;
 use crate::dockerfile::instructions::CommandLine;
@@ -255,6 +256,12 @@ pub(super) fn run(
     if !names.is_empty() {
         notices.push(partial_notice(&names, &input.source, input.first_line));
     }
+    // "simulated download: https://… (N bytes, no network)", once each.
+    for s in &ctx.simulated {
+        if !notices.contains(&s.message) {
+            notices.push(s.message.clone());
+        }
+    }
     if ctx.truncated {
         notices.push("the output was cut short at the output limit".into());
     }
@@ -271,6 +278,14 @@ pub(super) fn run(
             msg.push('\n');
             msg.push_str(&tail.join("\n"));
         }
+        // What was made up may be why: a downloaded archive holds only
+        // generated files, not those the script expects.
+        for s in &ctx.simulated {
+            msg.push_str(&format!(
+                "\nnote: made-up content may be the cause: {}",
+                s.message
+            ));
+        }
         return Err(msg);
     }
     Ok(notices)
@@ -279,6 +294,12 @@ pub(super) fn run(
 /// "partially simulated: not run: apt-get (line 2), npm (line 3)", the
 /// lines found by looking for each name, in order, in the instruction.
 fn partial_notice(names: &[String], source: &str, first_line: usize) -> String {
+    format!("{PARTIAL}{}", located(names, source, first_line))
+}
+
+/// "apt-get (line 2), npm (line 3)": each name with the line it is first
+/// found on, in order, in the instruction.
+fn located(names: &[String], source: &str, first_line: usize) -> String {
     let mut cursor = 0;
     let items: Vec<String> = names
         .iter()
@@ -294,7 +315,7 @@ fn partial_notice(names: &[String], source: &str, first_line: usize) -> String {
             },
         )
         .collect();
-    format!("{PARTIAL}{}", items.join(", "))
+    items.join(", ")
 }
 
 /// For a cached RUN: the commands of its script that layerlab does not
@@ -325,19 +346,39 @@ pub(super) fn cached_notices(input: &RunInput) -> Vec<String> {
             functions.push(f.name.value.clone());
         }
     });
-    let names: Vec<String> = parsed
+    let all: Vec<String> = parsed
         .simple_commands()
         .iter()
         .filter_map(|c| c.name())
         .map(|n| n.rsplit('/').next().unwrap_or(&n).to_string())
-        .filter(|n| interp::cmd::lookup(n).is_none() && !functions.contains(n))
+        .filter(|n| !functions.contains(n))
         .collect();
-    if names.is_empty() {
-        Vec::new()
-    } else {
-        vec![partial_notice(&names, &input.source, input.first_line)]
+    let names: Vec<String> = all
+        .iter()
+        .filter(|n| interp::cmd::lookup(n).is_none())
+        .cloned()
+        .collect();
+    let mut notices = Vec::new();
+    if !names.is_empty() {
+        notices.push(partial_notice(&names, &input.source, input.first_line));
     }
+    // Downloads were made up when the step ran; the URLs are not known
+    // without running it again, the commands are.
+    let downloads: Vec<String> = all
+        .into_iter()
+        .filter(|n| n == "curl" || n == "wget")
+        .collect();
+    if !downloads.is_empty() {
+        notices.push(format!(
+            "{DOWNLOAD}{} (no network)",
+            located(&downloads, &input.source, input.first_line)
+        ));
+    }
+    notices
 }
+
+/// The notice of every download curl or wget made up.
+pub(super) const DOWNLOAD: &str = "simulated download: ";
 
 fn home_of(fs: &Fs, uid: u32) -> Option<String> {
     let d = fs.read_file("/etc/passwd").ok()?;

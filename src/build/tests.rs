@@ -524,6 +524,55 @@ fn unsimulated_commands_are_named_with_their_lines() {
 }
 
 #[test]
+fn simulated_downloads_are_said_and_their_archives_extract() {
+    let ctx = context(&[]);
+    let mut store = MemoryStore::new();
+    let df = "FROM alpine:3.20\nRUN mkdir -p /opt \\\n && wget -qO- https://example.com/tool-1.2.tar.gz | tar -xz -C /opt\n";
+    let b = run(&mut store, df, &ctx);
+    assert_eq!(b.steps[1].notices.len(), 1, "{:?}", b.steps[1].notices);
+    let n = &b.steps[1].notices[0];
+    assert!(
+        n.starts_with("simulated download: https://example.com/tool-1.2.tar.gz (")
+            && n.ends_with(" bytes, no network)"),
+        "{n}"
+    );
+    assert!(change_list(&b.steps[1]).contains(&"Added /opt/tool-1.2/bin/tool".to_string()));
+    let again = run(&mut store, df, &ctx);
+    assert_eq!(again.steps[1].outcome, Outcome::Cached);
+    assert_eq!(
+        again.steps[1].notices,
+        ["simulated download: wget (line 3) (no network)"]
+    );
+}
+
+#[test]
+fn a_failure_after_a_made_up_download_says_so() {
+    let (e, _) = build_err(
+        "FROM alpine:3.20\nRUN wget -qO- https://example.com/t-1.tgz | tar xz && mv t.bin /usr/local/bin/\n",
+    );
+    assert!(
+        e.message.ends_with(
+            "mv: cannot stat 't.bin': No such file or directory\nnote: made-up content may be the cause: simulated download: https://example.com/t-1.tgz (18087 bytes, no network)"
+        ),
+        "{}",
+        e.message
+    );
+}
+
+#[test]
+fn accounts_made_in_a_run_are_users_for_user() {
+    let ctx = context(&[]);
+    let mut store = MemoryStore::new();
+    let df = "FROM alpine:3.20\nRUN addgroup -S app && adduser -S -D -G app app && install -d -o app -g app /data\nUSER app\nRUN id && touch /data/f\n";
+    let b = run(&mut store, df, &ctx);
+    assert_eq!(
+        b.steps[2].output,
+        "uid=100(app) gid=101(app) groups=101(app)\n"
+    );
+    assert!(b.steps[1].notices.is_empty(), "{:?}", b.steps[1].notices);
+}
+
+#[test]
 fn run_forms_shells_env_workdir_and_user() {
     let ctx = context(&[]);
     let mut store = MemoryStore::new();

@@ -6,7 +6,7 @@
 //! `cmd/`) against [`vfs::Fs`].
 //!
 //! **Never a silent success.** A command that is not simulated (`apt-get`,
-//! `npm`, `curl`, …) and that exists in the image (on `PATH` in the
+//! `npm`, `make`, …) and that exists in the image (on `PATH` in the
 //! filesystem) is *not run*: it is recorded in [`Context::unsimulated`] with
 //! its span, and its exit status is taken as 0 so that the rest of the
 //! script still runs (a build that stopped at the first `apt-get` would show
@@ -14,6 +14,13 @@
 //! simulated"). A command found nowhere is `not found` (127), unless
 //! [`Context::assume_installed`] says an earlier unsimulated command may
 //! have installed it; then it is recorded as unsimulated too.
+//!
+//! A command that is simulated but works on made-up data (`curl` and `wget`
+//! write deterministic content, as there is no network; a checksum of such
+//! a download cannot be checked) runs, and records what it made up in
+//! [`Context::simulated`], which the build shows too. Piping a download
+//! into a shell (`curl … | sh`) does not run it: it is recorded as not
+//! simulated, the script's effects being unknown.
 //!
 //! **Pure and bounded.** No I/O, clock or threads: time is [`Context::mtime`].
 //! Steps (commands and loop iterations), function and substitution nesting,
@@ -100,6 +107,19 @@ pub struct Unsimulated {
     pub line: usize,
 }
 
+/// A command that ran, but on made-up data (a download without a network,
+/// a checksum of such a download): the build must say so.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Simulated {
+    pub name: String,
+    /// The notice as the build shows it ("simulated download: https://… (N bytes)").
+    pub message: String,
+    /// The whole simple command in the script.
+    pub span: Span,
+    /// 1-based line of the script it is on.
+    pub line: usize,
+}
+
 /// `set` options.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct Options {
@@ -136,6 +156,13 @@ pub struct Context<'a> {
     /// Output beyond [`Limits::max_output`] was dropped.
     pub truncated: bool,
     pub unsimulated: Vec<Unsimulated>,
+    /// What ran on made-up data, in order.
+    pub simulated: Vec<Simulated>,
+    /// SHA-256 digests of the contents simulated downloads produced, so that
+    /// a checksum of one, or running one as a script, is not taken as real.
+    downloads: std::collections::BTreeSet<Vec<u8>>,
+    /// The simple command running, for what commands record.
+    span: Span,
     functions: BTreeMap<String, Arc<CompoundCommand>>,
     steps: u64,
     depth: usize,
@@ -168,6 +195,9 @@ impl<'a> Context<'a> {
             log: Vec::new(),
             truncated: false,
             unsimulated: Vec::new(),
+            simulated: Vec::new(),
+            downloads: Default::default(),
+            span: Span { start: 0, end: 0 },
             functions: BTreeMap::new(),
             steps: 0,
             depth: 0,
@@ -971,6 +1001,7 @@ impl<'c, 'a> Shell<'c, 'a> {
             };
         }
         let base = name.rsplit('/').next().unwrap_or(name);
+        self.ctx.span = span;
         if let Some(f) = cmd::lookup(base) {
             // A path names a file: it must be there (and the program it is).
             if name.contains('/') && !self.ctx.fs.exists(&self.ctx.abs(name)) {
@@ -988,16 +1019,53 @@ impl<'c, 'a> Shell<'c, 'a> {
             self.which(name).is_some()
         };
         if found || self.ctx.assume_installed {
-            let line = self.line_of(span.start);
-            self.ctx.unsimulated.push(Unsimulated {
-                name: base.to_string(),
-                span,
-                line,
-            });
+            self.unsimulated(base);
             return Ok(0);
         }
         self.sh_err(io, span.start, &format!("{name}: not found"))?;
         Ok(127)
+    }
+
+    /// Records the running command as not simulated (it did not run, or not
+    /// all of what it does ran), named `name`.
+    pub fn unsimulated(&mut self, name: &str) {
+        let span = self.ctx.span;
+        let line = self.line_of(span.start);
+        self.ctx.unsimulated.push(Unsimulated {
+            name: name.to_string(),
+            span,
+            line,
+        });
+    }
+
+    /// Records that the running command `name` worked on made-up data.
+    pub fn simulated(&mut self, name: &str, message: String) {
+        let span = self.ctx.span;
+        let line = self.line_of(span.start);
+        self.ctx.simulated.push(Simulated {
+            name: name.to_string(),
+            message,
+            span,
+            line,
+        });
+    }
+
+    /// Remembers `data` as the made-up content of a download.
+    pub fn mark_download(&mut self, data: &[u8]) {
+        use sha2::Digest;
+        self.ctx
+            .downloads
+            .insert(sha2::Sha256::digest(data).to_vec());
+    }
+
+    /// `data` is (exactly) the made-up content of a download.
+    pub fn is_download(&self, data: &[u8]) -> bool {
+        use sha2::Digest;
+        !self.ctx.downloads.is_empty()
+            && self
+                .ctx
+                .downloads
+                .contains(sha2::Sha256::digest(data).as_slice())
     }
 
     /// The path of `name` in a `PATH` directory, as `command -v` finds it.

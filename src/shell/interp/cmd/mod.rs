@@ -5,38 +5,54 @@
 use super::{Flow, Io, R, Shell};
 use crate::vfs;
 
+pub mod adduser;
 pub mod basename;
 pub mod builtins;
 pub mod cat;
 pub mod chmod;
 pub mod chown;
 pub mod cp;
+pub mod curl;
 pub mod cut;
+pub mod date;
 pub mod dirname;
 pub mod echo;
 pub mod env;
+pub mod find;
 pub mod grep;
+pub mod gzip;
 pub mod head;
 pub mod id;
+pub mod install;
 pub mod ln;
 pub mod ls;
 pub mod mkdir;
+pub mod mktemp;
 pub mod mv;
+pub mod nproc;
 pub mod printf;
 pub mod readlink;
 pub mod rm;
 pub mod sed;
+pub mod seq;
 pub mod sh;
+pub mod sha256sum;
 pub mod sleep;
 pub mod sort;
+pub mod stat;
 pub mod tail;
+pub mod tar;
 pub mod tee;
 pub mod test;
 pub mod touch;
 pub mod tr;
+pub mod uname;
 pub mod uniq;
+pub mod users;
 pub mod wc;
+pub mod wget;
 pub mod which;
+pub mod xargs;
 
 /// A command: the shell, its descriptors, its argv (name first).
 pub type Cmd = fn(&mut Shell, &Io, &[String]) -> R;
@@ -102,6 +118,33 @@ pub fn lookup(name: &str) -> Option<Cmd> {
         "sh" | "bash" | "ash" | "dash" => sh::run,
         "readlink" => readlink::run,
         "realpath" => readlink::realpath,
+        "adduser" => adduser::adduser,
+        "addgroup" => adduser::addgroup,
+        "curl" => curl::run,
+        "deluser" => adduser::deluser,
+        "delgroup" => adduser::delgroup,
+        "groupadd" => users::groupadd,
+        "groupdel" => users::groupdel,
+        "install" => install::run,
+        "useradd" => users::useradd,
+        "userdel" => users::userdel,
+        "usermod" => users::usermod,
+        "find" => find::run,
+        "mktemp" => mktemp::run,
+        "nproc" => nproc::run,
+        "seq" => seq::run,
+        "stat" => stat::run,
+        "uname" => uname::run,
+        "xargs" => xargs::run,
+        "date" => date::run,
+        "gzip" => gzip::run,
+        "gunzip" => gzip::gunzip,
+        "md5sum" | "sha1sum" => sha256sum::unsimulated,
+        "sha224sum" | "sha256sum" | "sha384sum" | "sha512sum" => sha256sum::run,
+        "tar" => tar::run,
+        "wget" => wget::run,
+        "xz" | "unxz" | "xzcat" | "bzip2" | "bunzip2" | "bzcat" | "lzma" | "unlzma" => gzip::other,
+        "zcat" => gzip::zcat,
         _ => return None,
     })
 }
@@ -259,6 +302,8 @@ pub mod testing {
         pub err: String,
         pub outcome: Outcome,
         pub unsimulated: Vec<String>,
+        /// The notices of [`crate::shell::interp::Context::simulated`].
+        pub simulated: Vec<String>,
     }
 
     /// A small tree: /bin /etc (passwd, group) /tmp /root, a `sh` and `apt-get` on PATH.
@@ -301,6 +346,7 @@ pub mod testing {
             out: String::from_utf8_lossy(&ctx.stdout).into_owned(),
             err: String::from_utf8_lossy(&ctx.stderr).into_owned(),
             unsimulated: ctx.unsimulated.iter().map(|u| u.name.clone()).collect(),
+            simulated: ctx.simulated.iter().map(|u| u.message.clone()).collect(),
             outcome,
         }
     }

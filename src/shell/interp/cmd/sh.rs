@@ -2,6 +2,8 @@
 //! `sh file [args…]`, and `sh` (or `sh -s`) reading the script from
 //! standard input. A new shell process: it sees only exported variables,
 //! none of the caller's functions or options, and the same filesystem.
+//! A script that is a simulated download (`curl -fsSL URL | sh`) is not
+//! run but recorded as not simulated: its real content is unknown.
 
 use super::super::{Flow, Io, R, Shell};
 
@@ -10,6 +12,7 @@ pub fn run(sh: &mut Shell, io: &Io, argv: &[String]) -> R {
     let mut options: Vec<String> = Vec::new();
     let mut i = 1;
     let mut from_c = false;
+    let mut from_s = false;
     while i < argv.len() {
         let a = &argv[i];
         if a == "-o" || a == "+o" {
@@ -28,7 +31,8 @@ pub fn run(sh: &mut Shell, io: &Io, argv: &[String]) -> R {
             for c in letters.chars() {
                 match c {
                     'c' => from_c = true,
-                    's' | 'l' | 'i' => {}
+                    's' => from_s = true,
+                    'l' | 'i' => {}
                     c => rest.push(c),
                 }
             }
@@ -44,33 +48,33 @@ pub fn run(sh: &mut Shell, io: &Io, argv: &[String]) -> R {
         }
         break;
     }
-    let (text, zero, args): (String, String, Vec<String>) = if from_c {
+    let (raw, zero, args): (Vec<u8>, String, Vec<String>) = if from_c {
         let Some(c) = argv.get(i) else {
             sh.err(io, format!("{name}: -c requires an argument\n"))?;
             return Ok(2);
         };
         let zero = argv.get(i + 1).cloned().unwrap_or_else(|| name.clone());
         let args = argv.get(i + 2..).unwrap_or_default().to_vec();
-        (c.clone(), zero, args)
-    } else if let Some(file) = argv.get(i) {
+        (c.clone().into_bytes(), zero, args)
+    } else if let Some(file) = argv.get(i).filter(|_| !from_s) {
         match sh.ctx.fs.read_file(&sh.ctx.abs(file)) {
-            Ok(d) => (
-                String::from_utf8_lossy(&d).into_owned(),
-                file.clone(),
-                argv[i + 1..].to_vec(),
-            ),
+            Ok(d) => (d.to_vec(), file.clone(), argv[i + 1..].to_vec()),
             Err(_) => {
                 sh.err(io, format!("{name}: 0: cannot open {file}: No such file\n"))?;
                 return Ok(2);
             }
         }
     } else {
-        (
-            String::from_utf8_lossy(io.take_input()).into_owned(),
-            name.clone(),
-            Vec::new(),
-        )
+        let args = argv.get(i..).unwrap_or_default().to_vec();
+        (io.take_input().to_vec(), name.clone(), args)
     };
+    if sh.is_download(&raw) || sh.is_download(raw.strip_suffix(b"\n").unwrap_or(&raw)) {
+        // A downloaded script (`curl … | sh`, `sh -c "$(curl …)"`): its
+        // content is made up, so what it would do is unknown; it is not run.
+        sh.unsimulated(&name);
+        return Ok(0);
+    }
+    let text = String::from_utf8_lossy(&raw).into_owned();
     let script = match crate::shell::parse(&text) {
         Ok(s) => s,
         Err(e) => {
@@ -116,6 +120,7 @@ mod tests {
             "from file\n"
         );
         assert_eq!(sh("echo 'echo piped' | sh").out, "piped\n");
+        assert_eq!(sh("echo 'echo \"[$1]\"' | sh -s -- --yes").out, "[--yes]\n");
         assert_eq!(sh("sh -c 'exit 5'; echo $?").out, "5\n");
     }
 }
