@@ -146,6 +146,9 @@ pub struct Context<'a> {
     last_subst: Option<i32>,
     /// The innermost loop running, named when the step limit stops it.
     loop_span: Option<Span>,
+    /// The simple command running (for a simulated command that finds it
+    /// cannot do what it was asked: [`Shell::not_simulated`]).
+    span: Span,
 }
 
 impl<'a> Context<'a> {
@@ -177,6 +180,7 @@ impl<'a> Context<'a> {
             files: Vec::new(),
             last_subst: None,
             loop_span: None,
+            span: Span::default(),
         }
     }
 
@@ -977,7 +981,11 @@ impl<'c, 'a> Shell<'c, 'a> {
                 self.sh_err(io, span.start, &format!("{name}: not found"))?;
                 return Ok(127);
             }
-            return f(self, io, argv);
+            // A package manager runs only where the image has it.
+            if !cmd::is_program(base) || name.contains('/') || self.which(name).is_some() {
+                self.ctx.span = span;
+                return f(self, io, argv);
+            }
         }
         let found = if name.contains('/') {
             self.ctx
@@ -998,6 +1006,20 @@ impl<'c, 'a> Shell<'c, 'a> {
         }
         self.sh_err(io, span.start, &format!("{name}: not found"))?;
         Ok(127)
+    }
+
+    /// Records the running command as not simulated (what it was asked is
+    /// beyond the simulation: `npm run build`, `pip install ./local`) and
+    /// takes its status as 0, as for any command that is not simulated.
+    pub fn not_simulated(&mut self, name: &str) -> R {
+        let span = self.ctx.span;
+        let line = self.line_of(span.start);
+        self.ctx.unsimulated.push(Unsimulated {
+            name: name.to_string(),
+            span,
+            line,
+        });
+        Ok(0)
     }
 
     /// The path of `name` in a `PATH` directory, as `command -v` finds it.

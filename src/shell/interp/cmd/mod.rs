@@ -5,6 +5,7 @@
 use super::{Flow, Io, R, Shell};
 use crate::vfs;
 
+pub mod apt;
 pub mod basename;
 pub mod builtins;
 pub mod cat;
@@ -13,6 +14,7 @@ pub mod chown;
 pub mod cp;
 pub mod cut;
 pub mod dirname;
+pub mod dpkg;
 pub mod echo;
 pub mod env;
 pub mod grep;
@@ -101,9 +103,33 @@ pub fn lookup(name: &str) -> Option<Cmd> {
         "sed" => sed::run,
         "sh" | "bash" | "ash" | "dash" => sh::run,
         "readlink" => readlink::run,
+        // Package managers (only where the image has them: `is_program`).
+        "apt" => apt::apt,
+        "apt-get" => apt::apt_get,
+        "dpkg" => dpkg::dpkg,
+        "dpkg-query" => dpkg::dpkg_query,
         "realpath" => readlink::realpath,
         _ => return None,
     })
+}
+
+/// Simulated commands that are programs of the image rather than of the
+/// shell or coreutils: they run only when found on `PATH` (else the
+/// shell's `not found`, or not simulated after an unsimulated install).
+pub fn is_program(name: &str) -> bool {
+    matches!(
+        name,
+        "apk"
+            | "apt"
+            | "apt-get"
+            | "dpkg"
+            | "dpkg-query"
+            | "npm"
+            | "pip"
+            | "pip3"
+            | "python"
+            | "python3"
+    )
 }
 
 /// strerror's text for a filesystem error.
