@@ -5,6 +5,7 @@
 use super::{Flow, Io, R, Shell};
 use crate::vfs;
 
+pub mod apk;
 pub mod apt;
 pub mod basename;
 pub mod builtins;
@@ -104,6 +105,7 @@ pub fn lookup(name: &str) -> Option<Cmd> {
         "sh" | "bash" | "ash" | "dash" => sh::run,
         "readlink" => readlink::run,
         // Package managers (only where the image has them: `is_program`).
+        "apk" => apk::run,
         "apt" => apt::apt,
         "apt-get" => apt::apt_get,
         "dpkg" => dpkg::dpkg,
