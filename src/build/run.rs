@@ -328,9 +328,16 @@ pub(super) fn cached_notices(input: &RunInput) -> Vec<String> {
     let names: Vec<String> = parsed
         .simple_commands()
         .iter()
-        .filter_map(|c| c.name())
-        .map(|n| n.rsplit('/').next().unwrap_or(&n).to_string())
-        .filter(|n| interp::cmd::lookup(n).is_none() && !functions.contains(n))
+        .filter_map(|c| {
+            let n = c.name()?;
+            let n = n.rsplit('/').next().unwrap_or(&n).to_string();
+            let args: Vec<Option<String>> = c
+                .args()
+                .iter()
+                .map(|w| w.literal().map(|l| l.into_owned()))
+                .collect();
+            (!interp::cmd::simulates(&n, &args) && !functions.contains(&n)).then_some(n)
+        })
         .collect();
     if names.is_empty() {
         Vec::new()

@@ -508,8 +508,7 @@ fn run_failure_is_buildkits_message() {
 fn unsimulated_commands_are_named_with_their_lines() {
     let ctx = context(&[]);
     let mut store = MemoryStore::new();
-    let df =
-        "FROM alpine:3.20\nRUN apk add --no-cache curl \\\n && mkdir /x \\\n && apk del curl\n";
+    let df = "FROM alpine:3.20\nRUN apk fetch curl \\\n && mkdir /x \\\n && apk audit\n";
     let b = run(&mut store, df, &ctx);
     assert_eq!(
         b.steps[1].notices,

@@ -284,6 +284,14 @@ fn ok_line(sh: &mut Shell, io: &Io, o: &Opts) -> Result<(), Flow> {
     Ok(())
 }
 
+/// The subcommands simulated (see [`super::simulates`]).
+pub fn simulates(op: Option<&str>) -> bool {
+    matches!(
+        op,
+        None | Some("add" | "del" | "update" | "upgrade" | "info" | "cache")
+    )
+}
+
 pub fn run(sh: &mut Shell, io: &Io, argv: &[String]) -> R {
     let o = match parse(argv) {
         Ok(o) => o,
@@ -333,6 +341,7 @@ pub fn run(sh: &mut Shell, io: &Io, argv: &[String]) -> R {
             Ok(1)
         }
         Some(_) => sh.not_simulated("apk"),
+        // Keep in step with `simulates`.
     }
 }
 

@@ -197,6 +197,19 @@ fn parse(argv: &[String]) -> Opts {
     o
 }
 
+/// Whether `apt-get`/`apt OP` is simulated (see [`super::simulates`]).
+pub fn simulates(tool: &str, op: Option<&str>) -> bool {
+    let apt_only = matches!(
+        op,
+        Some("list" | "search" | "show" | "edit-sources" | "policy")
+    );
+    let never = matches!(
+        op,
+        Some("source" | "build-dep" | "download" | "changelog" | "satisfy")
+    );
+    !never && !(tool == "apt" && apt_only) && !(tool == "apt-get" && apt_only)
+}
+
 pub fn apt_get(sh: &mut Shell, io: &Io, argv: &[String]) -> R {
     run(sh, io, argv, "apt-get")
 }

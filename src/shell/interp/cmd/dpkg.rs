@@ -127,6 +127,16 @@ fn find<'a>(db: &'a [Stanza], name: &str) -> Option<&'a Stanza> {
     db.iter().find(|s| s.name() == name && s.installed())
 }
 
+/// Whether `dpkg ACTION` is simulated (see [`super::simulates`]).
+pub fn simulates(action: Option<&str>) -> bool {
+    matches!(
+        action,
+        None | Some(
+            "--print-architecture" | "-l" | "--list" | "-s" | "--status" | "-L" | "--listfiles"
+        )
+    )
+}
+
 pub fn dpkg(sh: &mut Shell, io: &Io, argv: &[String]) -> R {
     let args: Vec<&str> = argv[1..].iter().map(String::as_str).collect();
     match args.first().copied() {

@@ -134,6 +134,24 @@ pub fn is_program(name: &str) -> bool {
     )
 }
 
+/// Whether a simulated command given these (literal) arguments runs in
+/// full, for a cache hit that must say what a run would have recorded as
+/// not simulated without running it (`apk fetch`, `npm run build`).
+/// `None` for an argument that is not a literal: taken as simulated.
+pub fn simulates(name: &str, args: &[Option<String>]) -> bool {
+    let first = args
+        .iter()
+        .flatten()
+        .find(|a| !a.starts_with('-'))
+        .map(String::as_str);
+    match name {
+        "apk" => apk::simulates(first),
+        "apt" | "apt-get" => apt::simulates(first),
+        "dpkg" => dpkg::simulates(args.first().cloned().flatten().as_deref()),
+        _ => lookup(name).is_some(),
+    }
+}
+
 /// strerror's text for a filesystem error.
 pub fn why(e: &vfs::Error) -> String {
     match e {
