@@ -198,16 +198,22 @@ fn parse(argv: &[String]) -> Opts {
 }
 
 /// Whether `apt-get`/`apt OP` is simulated (see [`super::simulates`]).
-pub fn simulates(tool: &str, op: Option<&str>) -> bool {
-    let apt_only = matches!(
+pub fn simulates(op: Option<&str>) -> bool {
+    !matches!(
         op,
-        Some("list" | "search" | "show" | "edit-sources" | "policy")
-    );
-    let never = matches!(
-        op,
-        Some("source" | "build-dep" | "download" | "changelog" | "satisfy")
-    );
-    !never && !(tool == "apt" && apt_only) && !(tool == "apt-get" && apt_only)
+        Some(
+            "list"
+                | "search"
+                | "show"
+                | "edit-sources"
+                | "policy"
+                | "source"
+                | "build-dep"
+                | "download"
+                | "changelog"
+                | "satisfy"
+        )
+    )
 }
 
 pub fn apt_get(sh: &mut Shell, io: &Io, argv: &[String]) -> R {
