@@ -25,6 +25,7 @@ pub mod ln;
 pub mod ls;
 pub mod mkdir;
 pub mod mv;
+pub mod pip;
 pub mod printf;
 pub mod readlink;
 pub mod rm;
@@ -110,6 +111,8 @@ pub fn lookup(name: &str) -> Option<Cmd> {
         "apt-get" => apt::apt_get,
         "dpkg" => dpkg::dpkg,
         "dpkg-query" => dpkg::dpkg_query,
+        "pip" | "pip3" => pip::pip,
+        "python" | "python3" => pip::python,
         "realpath" => readlink::realpath,
         _ => return None,
     })
@@ -148,6 +151,10 @@ pub fn simulates(name: &str, args: &[Option<String>]) -> bool {
         "apk" => apk::simulates(first),
         "apt" | "apt-get" => apt::simulates(first),
         "dpkg" => dpkg::simulates(args.first().cloned().flatten().as_deref()),
+        "pip" | "pip3" => pip::simulates(first),
+        "python" | "python3" => {
+            matches!(args, [Some(m), Some(p), ..] if m == "-m" && p == "pip")
+        }
         _ => lookup(name).is_some(),
     }
 }
