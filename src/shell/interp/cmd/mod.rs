@@ -25,6 +25,7 @@ pub mod ln;
 pub mod ls;
 pub mod mkdir;
 pub mod mv;
+pub mod npm;
 pub mod pip;
 pub mod printf;
 pub mod readlink;
@@ -111,6 +112,7 @@ pub fn lookup(name: &str) -> Option<Cmd> {
         "apt-get" => apt::apt_get,
         "dpkg" => dpkg::dpkg,
         "dpkg-query" => dpkg::dpkg_query,
+        "npm" => npm::run,
         "pip" | "pip3" => pip::pip,
         "python" | "python3" => pip::python,
         "realpath" => readlink::realpath,
@@ -151,6 +153,7 @@ pub fn simulates(name: &str, args: &[Option<String>]) -> bool {
         "apk" => apk::simulates(first),
         "apt" | "apt-get" => apt::simulates(first),
         "dpkg" => dpkg::simulates(args.first().cloned().flatten().as_deref()),
+        "npm" => npm::simulates(first),
         "pip" | "pip3" => pip::simulates(first),
         "python" | "python3" => {
             matches!(args, [Some(m), Some(p), ..] if m == "-m" && p == "pip")
