@@ -8,6 +8,9 @@ from scripts/corpus_packages.py, and writes one line per package:
 
   name|version|section|priority|installed_kb|size_bytes|arch|multiarch|depends|recommends|programs|description
 
+arch is empty for amd64; multiarch and priority are their first letter (f/s/a; r/i/s/o/e), to keep the
+table small (it ships in the wasm).
+
 depends/recommends: names (alternatives resolved to the first that exists,
 virtual packages to their first provider), `,`-separated; programs:
 PATH entries (usr/bin/x …) from Contents, at most 8.
@@ -105,10 +108,11 @@ def main():
         for n in sorted(want):
             d = recs[n]
             rec = [r for r in deps(d, "Recommends") if r in want]
-            desc = d.get("Description", "").replace("|", "/")[:32]
-            fields = [n, d["Version"], d.get("Section", "misc"), d.get("Priority", "optional"),
-                      d.get("Installed-Size", "0"), d.get("Size", "0"), d.get("Architecture", "amd64"),
-                      d.get("Multi-Arch", ""),
+            desc = d.get("Description", "").replace("|", "/")[:30]
+            fields = [n, d["Version"], d.get("Section", "misc"), d.get("Priority", "optional")[:1],
+                      d.get("Installed-Size", "0"), d.get("Size", "0"),
+                      "" if d.get("Architecture") == "amd64" else d.get("Architecture", ""),
+                      d.get("Multi-Arch", "")[:1],
                       ",".join(dict.fromkeys(deps(d, "Pre-Depends") + deps(d, "Depends"))),
                       ",".join(dict.fromkeys(rec)), ",".join(progs.get(n, [])), desc]
             out.write("|".join(fields) + "\n")

@@ -611,3 +611,30 @@ fn run_output_is_in_the_step_report_in_order() {
     );
     assert_eq!(again.steps[1].output, "");
 }
+
+#[test]
+fn apk_add_installs_real_packages_into_the_layer() {
+    let ctx = context(&[]);
+    let mut store = MemoryStore::new();
+    let df = "FROM alpine:3.20\nRUN apk add --no-cache tini curl\nRUN apk add jq\n";
+    let b = run(&mut store, df, &ctx);
+    assert!(b.steps[1].notices.is_empty(), "{:?}", b.steps[1].notices);
+    let changes = change_list(&b.steps[1]);
+    assert!(
+        changes.contains(&"Added /sbin/tini".to_string()),
+        "{changes:?}"
+    );
+    assert!(
+        changes.contains(&"Modified /etc/apk/world".to_string()),
+        "{changes:?}"
+    );
+    assert!(!changes.iter().any(|c| c.contains("/var/cache/apk/")));
+    let curl = crate::packages::apks()["curl"].installed;
+    assert!(added_bytes(&b.steps[1]) > curl);
+    // Without --no-cache the indexes stay in the layer.
+    assert!(
+        change_list(&b.steps[2])
+            .iter()
+            .any(|c| c.starts_with("Added /var/cache/apk/APKINDEX."))
+    );
+}
