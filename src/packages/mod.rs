@@ -9,7 +9,10 @@
 //! The files a package installs are never stored: [`deb_files`],
 //! [`apk_files`] and friends make them from the record (real locations,
 //! deterministic [`vfs::generated`] contents, a total size close to the
-//! recorded installed size).
+//! recorded installed size). Generated contents (package files, indexes,
+//! caches) do not count against the RUN's write limit: the catalog bounds
+//! them, `apt-get install build-essential` alone is over 300 MB, and
+//! [`vfs::generated`] is becoming lazy (not held in memory).
 
 use crate::vfs::{self, Fs, Meta};
 use std::collections::BTreeMap;

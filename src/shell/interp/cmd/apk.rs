@@ -230,7 +230,6 @@ fn fetch(sh: &mut Shell, io: &Io, o: &Opts, force: bool) -> Result<(), Flow> {
         }
         if !o.no_cache {
             let size = index_size(r);
-            sh.count_written(size)?;
             let f = packages::PkgFile {
                 path: format!("{CACHE}/{}", index_file(r)),
                 mode: 0o644,
@@ -426,8 +425,6 @@ fn add(sh: &mut Shell, io: &Io, o: &Opts) -> R {
             ));
         }
         let files = packages::apk_files(a);
-        let size: u64 = files.iter().map(packages::PkgFile::size).sum();
-        sh.count_written(size)?;
         if let Err(e) = packages::write_files(
             sh.ctx.fs,
             &files,

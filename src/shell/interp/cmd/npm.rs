@@ -413,8 +413,6 @@ fn install(sh: &mut Shell, io: &Io, args: &[String], ci: bool) -> R {
             mode: 0o644,
             content: Content::Generated(unpacked.saturating_sub(used)),
         });
-        let total: u64 = files.iter().map(PkgFile::size).sum();
-        sh.count_written(total + tarball)?;
         let _ = sh.ctx.fs.remove_all(&dir);
         if let Err(e) = packages::write_files(
             sh.ctx.fs,

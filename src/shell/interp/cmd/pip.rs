@@ -421,8 +421,6 @@ fn install(sh: &mut Shell, io: &Io, args: &[String]) -> R {
             text.push_str(&format!("  Attempting uninstall: {}\n    Found existing installation: {} {old}\n    Uninstalling {}-{old}:\n      Successfully uninstalled {}-{old}\n", w.name, w.name, w.name, w.name));
         }
         let files = wheel_files(w, version, &t);
-        let size: u64 = files.iter().map(PkgFile::size).sum();
-        sh.count_written(size)?;
         if let Err(e) = packages::write_files(
             sh.ctx.fs,
             &files,
@@ -451,7 +449,6 @@ fn install(sh: &mut Shell, io: &Io, args: &[String]) -> R {
                 &h[4..5],
                 &h[5..]
             );
-            sh.count_written(w.wheel)?;
             let _ = packages::write_one(
                 sh.ctx.fs,
                 &PkgFile {
