@@ -42,6 +42,7 @@ pub mod tr;
 pub mod uniq;
 pub mod wc;
 pub mod which;
+pub mod yarn;
 
 /// A command: the shell, its descriptors, its argv (name first).
 pub type Cmd = fn(&mut Shell, &Io, &[String]) -> R;
@@ -115,6 +116,7 @@ pub fn lookup(name: &str) -> Option<Cmd> {
         "npm" => npm::run,
         "pip" | "pip3" => pip::pip,
         "python" | "python3" => pip::python,
+        "yarn" => yarn::run,
         "realpath" => readlink::realpath,
         _ => return None,
     })
@@ -136,6 +138,7 @@ pub fn is_program(name: &str) -> bool {
             | "pip3"
             | "python"
             | "python3"
+            | "yarn"
     )
 }
 
@@ -155,6 +158,7 @@ pub fn simulates(name: &str, args: &[Option<String>]) -> bool {
         "dpkg" => dpkg::simulates(args.first().cloned().flatten().as_deref()),
         "npm" => npm::simulates(first),
         "pip" | "pip3" => pip::simulates(first),
+        "yarn" => yarn::simulates(first),
         "python" | "python3" => {
             matches!(args, [Some(m), Some(p), ..] if m == "-m" && p == "pip")
         }

@@ -162,11 +162,11 @@ fn read_json(sh: &Shell, path: &str) -> Option<Result<Value, String>> {
 }
 
 /// One package to put in node_modules: name, version, and its record.
-struct Item {
-    name: String,
-    version: String,
-    rec: Option<&'static packages::Npm>,
-    dev: bool,
+pub(super) struct Item {
+    pub name: String,
+    pub version: String,
+    pub rec: Option<&'static packages::Npm>,
+    pub dev: bool,
 }
 
 fn install(sh: &mut Shell, io: &Io, args: &[String], ci: bool) -> R {
@@ -305,32 +305,7 @@ fn install(sh: &mut Shell, io: &Io, args: &[String], ci: bool) -> R {
                 return Ok(1);
             }
         }
-        let mut seen: BTreeMap<String, bool> = BTreeMap::new();
-        let mut stack: Vec<(String, bool)> = roots.iter().rev().cloned().collect();
-        while let Some((n, dev)) = stack.pop() {
-            if let Some(d) = seen.get_mut(&n) {
-                *d &= dev;
-                continue;
-            }
-            seen.insert(n.clone(), dev);
-            if let Some(r) = packages::npms().get(n.as_str()) {
-                for (d, _) in &r.dependencies {
-                    stack.push((d.to_string(), dev));
-                }
-            }
-        }
-        for (n, dev) in seen {
-            let rec = packages::npms().get(n.as_str());
-            let version = rec
-                .map(|r| r.version.to_string())
-                .unwrap_or_else(|| "1.0.0".into());
-            items.push(Item {
-                name: n,
-                version,
-                rec,
-                dev,
-            });
-        }
+        items = closure(&roots);
         if !names.is_empty() && !global {
             // npm install NAME saves it to package.json.
             let mut p = pj.clone().unwrap_or_else(|| json!({}));
@@ -359,8 +334,114 @@ fn install(sh: &mut Shell, io: &Io, args: &[String], ci: bool) -> R {
     let mtime = sh.ctx.mtime;
     let cache = cache_dir(sh);
     let nm = format!("{root}/node_modules");
+    let Some(lock_pkgs) = write_items(sh, io, &items, &nm, global, &Cache::Npm(cache))? else {
+        return Ok(1);
+    };
+    let name = pj
+        .as_ref()
+        .and_then(|p| p["name"].as_str())
+        .unwrap_or_else(|| root.rsplit('/').next().unwrap_or("app"))
+        .to_string();
+    let hidden = json!({"name": name, "lockfileVersion": 3, "requires": true, "packages": lock_pkgs.clone()});
+    if !items.is_empty() {
+        let _ = packages::write_text(
+            sh.ctx.fs,
+            &format!("{nm}/.package-lock.json"),
+            &(serde_json::to_string_pretty(&hidden).unwrap_or_default() + "\n"),
+            mtime,
+        );
+    }
+    if !global && !ci {
+        let mut all = Map::new();
+        let mut root_entry = json!({"name": name});
+        if let Some(p) = &pj {
+            for f in ["version", "dependencies", "devDependencies"] {
+                if !p[f].is_null() {
+                    root_entry[f] = p[f].clone();
+                }
+            }
+        }
+        all.insert(String::new(), root_entry);
+        all.extend(lock_pkgs);
+        let lock = json!({"name": name, "lockfileVersion": 3, "requires": true, "packages": all});
+        let _ = packages::write_text(
+            sh.ctx.fs,
+            &lock_path,
+            &(serde_json::to_string_pretty(&lock).unwrap_or_default() + "\n"),
+            mtime,
+        );
+    }
+    if !quiet {
+        let n = items.len();
+        let s = if n == 1 { "" } else { "s" };
+        let text = if global {
+            format!("\nadded {n} package{s} in 2s\n")
+        } else if n == 0 {
+            "\nup to date, audited 1 package in 1s\n\nfound 0 vulnerabilities\n".to_string()
+        } else {
+            format!(
+                "\nadded {n} package{s}, and audited {} packages in 2s\n\nfound 0 vulnerabilities\n",
+                n + 1
+            )
+        };
+        sh.out(io, text)?;
+    }
+    Ok(0)
+}
+
+/// Every package `roots` need, once each (flat, as npm hoists); dev when
+/// only dev roots need it.
+pub(super) fn closure(roots: &[(String, bool)]) -> Vec<Item> {
+    let mut items = Vec::new();
+    let mut seen: BTreeMap<String, bool> = BTreeMap::new();
+    let mut stack: Vec<(String, bool)> = roots.iter().rev().cloned().collect();
+    while let Some((n, dev)) = stack.pop() {
+        if let Some(d) = seen.get_mut(&n) {
+            *d &= dev;
+            continue;
+        }
+        seen.insert(n.clone(), dev);
+        if let Some(r) = packages::npms().get(n.as_str()) {
+            for (d, _) in &r.dependencies {
+                stack.push((d.to_string(), dev));
+            }
+        }
+    }
+    for (n, dev) in seen {
+        let rec = packages::npms().get(n.as_str());
+        let version = rec
+            .map(|r| r.version.to_string())
+            .unwrap_or_else(|| "1.0.0".into());
+        items.push(Item {
+            name: n,
+            version,
+            rec,
+            dev,
+        });
+    }
+    items
+}
+
+/// Where the tarballs go: npm's content-addressed cache, or yarn's.
+pub(super) enum Cache {
+    Npm(String),
+    Yarn(String),
+}
+
+/// Writes `items` into the `nm` node_modules (bin links in .bin, or
+/// /usr/local/bin for `global`) and the cache; the lock file's `packages`,
+/// or None after an error message.
+pub(super) fn write_items(
+    sh: &mut Shell,
+    io: &Io,
+    items: &[Item],
+    nm: &str,
+    global: bool,
+    cache: &Cache,
+) -> Result<Option<Map<String, Value>>, Flow> {
+    let mtime = sh.ctx.mtime;
     let mut lock_pkgs = Map::new();
-    for it in &items {
+    for it in items {
         let dir = format!("{nm}/{}", it.name);
         let unpacked = it.rec.map_or(20_000, |r| r.unpacked);
         let tarball = it.rec.map_or(8_000, |r| r.tarball);
@@ -428,18 +509,15 @@ fn install(sh: &mut Shell, io: &Io, args: &[String], ci: bool) -> R {
                     super::why(&e)
                 ),
             )?;
-            return Ok(1);
+            return Ok(None);
         }
         // Command links: node_modules/.bin, or /usr/local/bin for -g.
         for (cmd, path) in &bins {
             let (link, target) = if global {
+                let rel = nm.trim_start_matches("/usr/local/");
                 (
                     format!("/usr/local/bin/{cmd}"),
-                    format!(
-                        "../lib/node_modules/{}/{}",
-                        it.name,
-                        path.trim_start_matches("./")
-                    ),
+                    format!("../{rel}/{}/{}", it.name, path.trim_start_matches("./")),
                 )
             } else {
                 (
@@ -470,46 +548,84 @@ fn install(sh: &mut Shell, io: &Io, args: &[String], ci: bool) -> R {
                 },
             );
         }
-        // The tarball in the content-addressed cache.
-        let mut f = crate::vfs::Filler::new(&format!("npm-cache:{}@{}", it.name, it.version));
-        let hash: String = (0..8).map(|_| format!("{:016x}", f.next_u64())).collect();
-        let content = format!(
-            "{cache}/_cacache/content-v2/sha512/{}/{}/{}",
-            &hash[0..2],
-            &hash[2..4],
-            &hash[4..]
-        );
-        let _ = packages::write_one(
-            sh.ctx.fs,
-            &PkgFile {
-                path: content,
-                mode: 0o644,
-                content: Content::Generated(tarball),
-            },
-            "npm-cache",
-            mtime,
-        );
-        let index = format!(
-            "{cache}/_cacache/index-v5/{}/{}/{}",
-            &hash[64..66],
-            &hash[66..68],
-            &hash[68..]
-        );
-        let key = format!(
-            "make-fetch-happen:request-cache:https://registry.npmjs.org/{}/-/{}-{}.tgz",
-            it.name,
-            it.name.rsplit('/').next().unwrap_or(&it.name),
-            it.version
-        );
-        let _ = packages::write_text(
-            sh.ctx.fs,
-            &index,
-            &format!(
-                "{}\t{{\"key\":\"{key}\",\"integrity\":\"sha512-…\",\"size\":{tarball}}}\n",
-                &hash[..40]
-            ),
-            mtime,
-        );
+        match cache {
+            Cache::Npm(cache) => {
+                // The tarball in the content-addressed cache.
+                let mut f =
+                    crate::vfs::Filler::new(&format!("npm-cache:{}@{}", it.name, it.version));
+                let hash: String = (0..8).map(|_| format!("{:016x}", f.next_u64())).collect();
+                let content = format!(
+                    "{cache}/_cacache/content-v2/sha512/{}/{}/{}",
+                    &hash[0..2],
+                    &hash[2..4],
+                    &hash[4..]
+                );
+                let _ = packages::write_one(
+                    sh.ctx.fs,
+                    &PkgFile {
+                        path: content,
+                        mode: 0o644,
+                        content: Content::Generated(tarball),
+                    },
+                    "npm-cache",
+                    mtime,
+                );
+                let index = format!(
+                    "{cache}/_cacache/index-v5/{}/{}/{}",
+                    &hash[64..66],
+                    &hash[66..68],
+                    &hash[68..]
+                );
+                let key = format!(
+                    "make-fetch-happen:request-cache:https://registry.npmjs.org/{}/-/{}-{}.tgz",
+                    it.name,
+                    it.name.rsplit('/').next().unwrap_or(&it.name),
+                    it.version
+                );
+                let _ = packages::write_text(
+                    sh.ctx.fs,
+                    &index,
+                    &format!(
+                        "{}\t{{\"key\":\"{key}\",\"integrity\":\"sha512-…\",\"size\":{tarball}}}\n",
+                        &hash[..40]
+                    ),
+                    mtime,
+                );
+            }
+            Cache::Yarn(dir) => {
+                let mut f =
+                    crate::vfs::Filler::new(&format!("yarn-cache:{}@{}", it.name, it.version));
+                let entry = format!(
+                    "{dir}/v6/npm-{}-{}-{:016x}{:016x}-integrity/node_modules/{}",
+                    it.name.replace('/', "-"),
+                    it.version,
+                    f.next_u64(),
+                    f.next_u64(),
+                    it.name
+                );
+                let cached = [
+                    PkgFile {
+                        path: format!("{entry}/.yarn-tarball.tgz"),
+                        mode: 0o644,
+                        content: Content::Generated(tarball),
+                    },
+                    PkgFile {
+                        path: format!("{entry}/lib/index.js"),
+                        mode: 0o644,
+                        content: Content::Generated(unpacked),
+                    },
+                    PkgFile {
+                        path: format!("{entry}/.yarn-metadata.json"),
+                        mode: 0o644,
+                        content: Content::Text(format!(
+                            "{{\"manifest\":{{\"name\":\"{}\",\"version\":\"{}\"}}}}\n",
+                            it.name, it.version
+                        )),
+                    },
+                ];
+                let _ = packages::write_files(sh.ctx.fs, &cached, "yarn-cache", mtime);
+            }
+        }
         let mut entry = json!({"version": it.version, "resolved": format!("https://registry.npmjs.org/{}/-/{}-{}.tgz", it.name, it.name.rsplit('/').next().unwrap_or(&it.name), it.version), "license": "MIT"});
         if it.dev {
             entry["dev"] = json!(true);
@@ -519,56 +635,7 @@ fn install(sh: &mut Shell, io: &Io, args: &[String], ci: bool) -> R {
         }
         lock_pkgs.insert(format!("node_modules/{}", it.name), entry);
     }
-    let name = pj
-        .as_ref()
-        .and_then(|p| p["name"].as_str())
-        .unwrap_or_else(|| root.rsplit('/').next().unwrap_or("app"))
-        .to_string();
-    let hidden = json!({"name": name, "lockfileVersion": 3, "requires": true, "packages": lock_pkgs.clone()});
-    if !items.is_empty() {
-        let _ = packages::write_text(
-            sh.ctx.fs,
-            &format!("{nm}/.package-lock.json"),
-            &(serde_json::to_string_pretty(&hidden).unwrap_or_default() + "\n"),
-            mtime,
-        );
-    }
-    if !global && !ci {
-        let mut all = Map::new();
-        let mut root_entry = json!({"name": name});
-        if let Some(p) = &pj {
-            for f in ["version", "dependencies", "devDependencies"] {
-                if !p[f].is_null() {
-                    root_entry[f] = p[f].clone();
-                }
-            }
-        }
-        all.insert(String::new(), root_entry);
-        all.extend(lock_pkgs);
-        let lock = json!({"name": name, "lockfileVersion": 3, "requires": true, "packages": all});
-        let _ = packages::write_text(
-            sh.ctx.fs,
-            &lock_path,
-            &(serde_json::to_string_pretty(&lock).unwrap_or_default() + "\n"),
-            mtime,
-        );
-    }
-    if !quiet {
-        let n = items.len();
-        let s = if n == 1 { "" } else { "s" };
-        let text = if global {
-            format!("\nadded {n} package{s} in 2s\n")
-        } else if n == 0 {
-            "\nup to date, audited 1 package in 1s\n\nfound 0 vulnerabilities\n".to_string()
-        } else {
-            format!(
-                "\nadded {n} package{s}, and audited {} packages in 2s\n\nfound 0 vulnerabilities\n",
-                n + 1
-            )
-        };
-        sh.out(io, text)?;
-    }
-    Ok(0)
+    Ok(Some(lock_pkgs))
 }
 
 #[cfg(test)]
