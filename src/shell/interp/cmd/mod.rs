@@ -18,6 +18,7 @@ pub mod dirname;
 pub mod dpkg;
 pub mod echo;
 pub mod env;
+pub mod go;
 pub mod grep;
 pub mod head;
 pub mod id;
@@ -113,6 +114,7 @@ pub fn lookup(name: &str) -> Option<Cmd> {
         "apt-get" => apt::apt_get,
         "dpkg" => dpkg::dpkg,
         "dpkg-query" => dpkg::dpkg_query,
+        "go" => go::run,
         "npm" => npm::run,
         "pip" | "pip3" => pip::pip,
         "python" | "python3" => pip::python,
@@ -133,6 +135,7 @@ pub fn is_program(name: &str) -> bool {
             | "apt-get"
             | "dpkg"
             | "dpkg-query"
+            | "go"
             | "npm"
             | "pip"
             | "pip3"
@@ -156,6 +159,7 @@ pub fn simulates(name: &str, args: &[Option<String>]) -> bool {
         "apk" => apk::simulates(first),
         "apt" | "apt-get" => apt::simulates(first),
         "dpkg" => dpkg::simulates(args.first().cloned().flatten().as_deref()),
+        "go" => go::simulates(first),
         "npm" => npm::simulates(first),
         "pip" | "pip3" => pip::simulates(first),
         "yarn" => yarn::simulates(first),
