@@ -977,12 +977,15 @@ impl<'c, 'a> Shell<'c, 'a> {
         let base = name.rsplit('/').next().unwrap_or(name);
         if let Some(f) = cmd::lookup(base) {
             // A path names a file: it must be there (and the program it is).
-            if name.contains('/') && !self.ctx.fs.exists(&self.ctx.abs(name)) {
+            let missing = name.contains('/') && !self.ctx.fs.exists(&self.ctx.abs(name));
+            if missing && !self.ctx.assume_installed {
                 self.sh_err(io, span.start, &format!("{name}: not found"))?;
                 return Ok(127);
             }
             // A package manager runs only where the image has it.
-            if !cmd::is_program(base) || name.contains('/') || self.which(name).is_some() {
+            if !missing
+                && (!cmd::is_program(base) || name.contains('/') || self.which(name).is_some())
+            {
                 self.ctx.span = span;
                 return f(self, io, argv);
             }
@@ -1011,7 +1014,11 @@ impl<'c, 'a> Shell<'c, 'a> {
     /// Records the running command as not simulated (what it was asked is
     /// beyond the simulation: `npm run build`, `pip install ./local`) and
     /// takes its status as 0, as for any command that is not simulated.
+    /// What it did may have installed programs (`python3 -m venv /v` makes
+    /// /v/bin/pip): later commands missing from the filesystem are then
+    /// not simulated rather than not found, as after an earlier RUN's.
     pub fn not_simulated(&mut self, name: &str) -> R {
+        self.ctx.assume_installed = true;
         let span = self.ctx.span;
         let line = self.line_of(span.start);
         self.ctx.unsimulated.push(Unsimulated {

@@ -192,3 +192,12 @@ fn here_documents() {
 fn xtrace_shows_expanded_commands() {
     assert_eq!(sh("set -x; X=a; echo $X").err, "+ X=a\n+ echo a\n");
 }
+
+#[test]
+fn a_command_not_simulated_may_install_programs_for_the_rest_of_the_script() {
+    let r = sh(
+        "echo > /usr/bin/python3 && chmod 755 /usr/bin/python3 && python3 -m venv /v && /v/bin/pip install x && echo ok",
+    );
+    assert_eq!((r.status, r.out.as_str()), (0, "ok\n"), "{}", r.err);
+    assert_eq!(r.unsimulated, ["python3", "pip"]);
+}
