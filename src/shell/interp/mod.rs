@@ -5,8 +5,14 @@
 //! simulated commands (the coreutils/busybox set, one module each under
 //! `cmd/`) against [`vfs::Fs`].
 //!
-//! **Never a silent success.** A command that is not simulated (`apt-get`,
-//! `npm`, `curl`, …) and that exists in the image (on `PATH` in the
+//! Package managers (`apt-get`/`apt`, `dpkg`, `apk`, `pip`, `npm`, `yarn`,
+//! `go`; see docs/packages.md) are simulated too, but only where the image
+//! has them ([`cmd::is_program`]: on `PATH` in the filesystem); what they are
+//! asked beyond the simulation (`npm run build`) is recorded as below with
+//! [`Shell::not_simulated`].
+//!
+//! **Never a silent success.** A command that is not simulated (`make`,
+//! `curl`, …) and that exists in the image (on `PATH` in the
 //! filesystem) is *not run*: it is recorded in [`Context::unsimulated`] with
 //! its span, and its exit status is taken as 0 so that the rest of the
 //! script still runs (a build that stopped at the first `apt-get` would show
