@@ -288,7 +288,7 @@ fn spread(total: u64, programs: usize, has_data: bool) -> (u64, u64) {
 }
 
 /// The files of a Debian package: its programs, libraries or data under
-/// the real locations, and /usr/share/doc/<pkg>/copyright and
+/// the real locations, and `/usr/share/doc/<pkg>/copyright` and
 /// changelog.Debian.gz; in total about `Installed-Size`.
 pub fn deb_files(d: &Deb) -> Vec<PkgFile> {
     let mut out = Vec::new();

@@ -4,7 +4,7 @@
 //! What changes is what real apk changes: the packages' files,
 //! /lib/apk/db/installed (P:/V:/A:/S:/I:/T:/D: and F:/R: lines),
 //! /etc/apk/world; and the indexes: without `--no-cache`, `apk update` and
-//! an `apk add` that finds no index fetch APKINDEX.<hash>.tar.gz for each
+//! an `apk add` that finds no index fetch `APKINDEX.<hash>.tar.gz` for each
 //! repository of /etc/apk/repositories into /var/cache/apk (about 2 MB for
 //! main and community); with `--no-cache` they are read in memory only and
 //! /var/cache/apk stays empty. No packages are kept (Docker's images have

@@ -3,8 +3,8 @@
 //! `go generate`, `go vet` run the project's code: not simulated.
 //!
 //! What changes is what the go command changes: the module cache
-//! ($GOPATH/pkg/mod/cache/download/<module>/@v/<version>.{zip,mod,info} and
-//! the extracted <module>@<version>/), the build cache ($GOCACHE, by
+//! (`$GOPATH/pkg/mod/cache/download/<module>/@v/<version>.{zip,mod,info}` and
+//! the extracted `<module>@<version>/`), the build cache ($GOCACHE, by
 //! default ~/.cache/go-build: the lesson of `RUN --mount=type=cache`), and
 //! the binary. There is no module index: the modules are go.mod's
 //! `require`s with their sizes made up (deterministic, 40–400 kB zipped);

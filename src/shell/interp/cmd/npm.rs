@@ -3,7 +3,7 @@
 //! `config set`, `--version`; `run`, `test`, `start`, `exec` and the rest
 //! are not simulated (they run the project's own code).
 //!
-//! What changes is what real npm changes: node_modules/<name>/ with its
+//! What changes is what real npm changes: `node_modules/<name>/` with its
 //! package.json and files of the package's real unpacked size,
 //! node_modules/.bin links, node_modules/.package-lock.json, the project's
 //! package-lock.json (and package.json for `npm install NAME`), the
