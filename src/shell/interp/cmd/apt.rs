@@ -576,12 +576,17 @@ fn install(sh: &mut Shell, io: &Io, o: &Opts) -> R {
         say(sh, io, o, text)?;
         return Ok(0);
     }
-    let (_, codename) = release(sh);
+    let (id, codename) = release(sh);
+    let mirror = if id == "ubuntu" {
+        "http://archive.ubuntu.com/ubuntu"
+    } else {
+        "http://deb.debian.org/debian"
+    };
     let mut sorted = order.clone();
     sorted.sort_by_key(|d| d.name);
     for (i, d) in sorted.iter().enumerate() {
         text.push_str(&format!(
-            "Get:{} http://deb.debian.org/debian {codename}/main amd64 {} {} {} [{}]\n",
+            "Get:{} {mirror} {codename}/main amd64 {} {} {} [{}]\n",
             i + 1,
             d.name,
             d.arch,
