@@ -5,6 +5,7 @@ pub mod build;
 pub mod dockerfile;
 pub mod lint;
 pub mod oci;
+pub mod packages;
 pub mod registry;
 pub mod shell;
 pub mod vfs;

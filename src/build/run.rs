@@ -346,17 +346,24 @@ pub(super) fn cached_notices(input: &RunInput) -> Vec<String> {
             functions.push(f.name.value.clone());
         }
     });
-    let all: Vec<String> = parsed
+    let all: Vec<(String, Vec<Option<String>>)> = parsed
         .simple_commands()
         .iter()
-        .filter_map(|c| c.name())
-        .map(|n| n.rsplit('/').next().unwrap_or(&n).to_string())
-        .filter(|n| !functions.contains(n))
+        .filter_map(|c| {
+            let n = c.name()?;
+            let n = n.rsplit('/').next().unwrap_or(&n).to_string();
+            let args: Vec<Option<String>> = c
+                .args()
+                .iter()
+                .map(|w| w.literal().map(|l| l.into_owned()))
+                .collect();
+            (!functions.contains(&n)).then_some((n, args))
+        })
         .collect();
     let names: Vec<String> = all
         .iter()
-        .filter(|n| interp::cmd::lookup(n).is_none())
-        .cloned()
+        .filter(|(n, args)| !interp::cmd::simulates(n, args))
+        .map(|(n, _)| n.clone())
         .collect();
     let mut notices = Vec::new();
     if !names.is_empty() {
@@ -366,6 +373,7 @@ pub(super) fn cached_notices(input: &RunInput) -> Vec<String> {
     // without running it again, the commands are.
     let downloads: Vec<String> = all
         .into_iter()
+        .map(|(n, _)| n)
         .filter(|n| n == "curl" || n == "wget")
         .collect();
     if !downloads.is_empty() {

@@ -5,8 +5,14 @@
 //! simulated commands (the coreutils/busybox set, one module each under
 //! `cmd/`) against [`vfs::Fs`].
 //!
-//! **Never a silent success.** A command that is not simulated (`apt-get`,
-//! `npm`, `make`, …) and that exists in the image (on `PATH` in the
+//! Package managers (`apt-get`/`apt`, `dpkg`, `apk`, `pip`, `npm`, `yarn`,
+//! `go`; see docs/packages.md) are simulated too, but only where the image
+//! has them ([`cmd::is_program`]: on `PATH` in the filesystem); what they are
+//! asked beyond the simulation (`npm run build`) is recorded as below with
+//! [`Shell::not_simulated`].
+//!
+//! **Never a silent success.** A command that is not simulated (`make`,
+//! `cmake`, …) and that exists in the image (on `PATH` in the
 //! filesystem) is *not run*: it is recorded in [`Context::unsimulated`] with
 //! its span, and its exit status is taken as 0 so that the rest of the
 //! script still runs (a build that stopped at the first `apt-get` would show
@@ -1004,11 +1010,17 @@ impl<'c, 'a> Shell<'c, 'a> {
         self.ctx.span = span;
         if let Some(f) = cmd::lookup(base) {
             // A path names a file: it must be there (and the program it is).
-            if name.contains('/') && !self.ctx.fs.exists(&self.ctx.abs(name)) {
+            let missing = name.contains('/') && !self.ctx.fs.exists(&self.ctx.abs(name));
+            if missing && !self.ctx.assume_installed {
                 self.sh_err(io, span.start, &format!("{name}: not found"))?;
                 return Ok(127);
             }
-            return f(self, io, argv);
+            // A package manager runs only where the image has it.
+            if !missing
+                && (!cmd::is_program(base) || name.contains('/') || self.which(name).is_some())
+            {
+                return f(self, io, argv);
+            }
         }
         let found = if name.contains('/') {
             self.ctx
@@ -1036,6 +1048,18 @@ impl<'c, 'a> Shell<'c, 'a> {
             span,
             line,
         });
+    }
+
+    /// Records the running command as not simulated (what it was asked is
+    /// beyond the simulation: `npm run build`, `pip install ./local`) and
+    /// takes its status as 0, as for any command that is not simulated.
+    /// What it did may have installed programs (`python3 -m venv /v` makes
+    /// /v/bin/pip): later commands missing from the filesystem are then
+    /// not simulated rather than not found, as after an earlier RUN's.
+    pub fn not_simulated(&mut self, name: &str) -> R {
+        self.ctx.assume_installed = true;
+        self.unsimulated(name);
+        Ok(0)
     }
 
     /// Records that the running command `name` worked on made-up data.

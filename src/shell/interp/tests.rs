@@ -138,10 +138,10 @@ fn not_found_and_unsimulated() {
         (r.err.as_str(), r.out.as_str()),
         ("sh: 1: foo: not found\n", "127\n")
     );
-    // apt-get is on PATH in the image but not simulated: not run, recorded, status 0.
-    let r = sh("apt-get update && echo next");
+    // make is on PATH in the image but not simulated: not run, recorded, status 0.
+    let r = sh("echo > /usr/bin/make && chmod 755 /usr/bin/make && make && echo next");
     assert_eq!(r.out, "next\n");
-    assert_eq!(r.unsimulated, ["apt-get"]);
+    assert_eq!(r.unsimulated, ["make"]);
 }
 
 #[test]
@@ -191,4 +191,13 @@ fn here_documents() {
 #[test]
 fn xtrace_shows_expanded_commands() {
     assert_eq!(sh("set -x; X=a; echo $X").err, "+ X=a\n+ echo a\n");
+}
+
+#[test]
+fn a_command_not_simulated_may_install_programs_for_the_rest_of_the_script() {
+    let r = sh(
+        "echo > /usr/bin/python3 && chmod 755 /usr/bin/python3 && python3 -m venv /v && /v/bin/pip install x && echo ok",
+    );
+    assert_eq!((r.status, r.out.as_str()), (0, "ok\n"), "{}", r.err);
+    assert_eq!(r.unsimulated, ["python3", "pip"]);
 }

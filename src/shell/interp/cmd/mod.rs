@@ -6,6 +6,8 @@ use super::{Flow, Io, R, Shell};
 use crate::vfs;
 
 pub mod adduser;
+pub mod apk;
+pub mod apt;
 pub mod basename;
 pub mod builtins;
 pub mod cat;
@@ -16,9 +18,11 @@ pub mod curl;
 pub mod cut;
 pub mod date;
 pub mod dirname;
+pub mod dpkg;
 pub mod echo;
 pub mod env;
 pub mod find;
+pub mod go;
 pub mod grep;
 pub mod gzip;
 pub mod head;
@@ -29,7 +33,9 @@ pub mod ls;
 pub mod mkdir;
 pub mod mktemp;
 pub mod mv;
+pub mod npm;
 pub mod nproc;
+pub mod pip;
 pub mod printf;
 pub mod readlink;
 pub mod rm;
@@ -53,6 +59,7 @@ pub mod wc;
 pub mod wget;
 pub mod which;
 pub mod xargs;
+pub mod yarn;
 
 /// A command: the shell, its descriptors, its argv (name first).
 pub type Cmd = fn(&mut Shell, &Io, &[String]) -> R;
@@ -117,6 +124,17 @@ pub fn lookup(name: &str) -> Option<Cmd> {
         "sed" => sed::run,
         "sh" | "bash" | "ash" | "dash" => sh::run,
         "readlink" => readlink::run,
+        // Package managers (only where the image has them: `is_program`).
+        "apk" => apk::run,
+        "apt" => apt::apt,
+        "apt-get" => apt::apt_get,
+        "dpkg" => dpkg::dpkg,
+        "dpkg-query" => dpkg::dpkg_query,
+        "go" => go::run,
+        "npm" => npm::run,
+        "pip" | "pip3" => pip::pip,
+        "python" | "python3" => pip::python,
+        "yarn" => yarn::run,
         "realpath" => readlink::realpath,
         "adduser" => adduser::adduser,
         "addgroup" => adduser::addgroup,
@@ -147,6 +165,52 @@ pub fn lookup(name: &str) -> Option<Cmd> {
         "zcat" => gzip::zcat,
         _ => return None,
     })
+}
+
+/// Simulated commands that are programs of the image rather than of the
+/// shell or coreutils: they run only when found on `PATH` (else the
+/// shell's `not found`, or not simulated after an unsimulated install).
+pub fn is_program(name: &str) -> bool {
+    matches!(
+        name,
+        "apk"
+            | "apt"
+            | "apt-get"
+            | "dpkg"
+            | "dpkg-query"
+            | "go"
+            | "npm"
+            | "pip"
+            | "pip3"
+            | "python"
+            | "python3"
+            | "yarn"
+    )
+}
+
+/// Whether a simulated command given these (literal) arguments runs in
+/// full, for a cache hit that must say what a run would have recorded as
+/// not simulated without running it (`apk fetch`, `npm run build`).
+/// `None` for an argument that is not a literal: taken as simulated.
+pub fn simulates(name: &str, args: &[Option<String>]) -> bool {
+    let first = args
+        .iter()
+        .flatten()
+        .find(|a| !a.starts_with('-'))
+        .map(String::as_str);
+    match name {
+        "apk" => apk::simulates(first),
+        "apt" | "apt-get" => apt::simulates(first),
+        "dpkg" => dpkg::simulates(args.first().cloned().flatten().as_deref()),
+        "go" => go::simulates(first),
+        "npm" => npm::simulates(first),
+        "pip" | "pip3" => pip::simulates(first),
+        "yarn" => yarn::simulates(first),
+        "python" | "python3" => {
+            matches!(args, [Some(m), Some(p), ..] if m == "-m" && p == "pip")
+        }
+        _ => lookup(name).is_some(),
+    }
 }
 
 /// strerror's text for a filesystem error.
@@ -327,6 +391,9 @@ pub mod testing {
         fs.write_file("/bin/sh", &b"\x7fELF"[..], Meta::new(0o755))
             .unwrap();
         fs.write_file("/usr/bin/apt-get", &b"\x7fELF"[..], Meta::new(0o755))
+            .unwrap();
+        // A program that is not simulated.
+        fs.write_file("/usr/bin/make", &b"\x7fELF"[..], Meta::new(0o755))
             .unwrap();
         fs
     }
