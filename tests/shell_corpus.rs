@@ -414,7 +414,7 @@ fn corpus_scripts_run_in_the_interpreter_without_panics() {
     use layerlab::shell::interp::{Context, run};
     let base = layerlab::build::catalog::lookup("docker.io/library/alpine", "3.20")
         .expect("alpine is in the catalog")
-        .fs;
+        .fs();
     let (mut ran, mut unsimulated, mut stopped) = (0, 0, 0);
     // Twice: as is, and assuming missing programs were installed by an
     // earlier unsimulated step, so that scripts run further.

@@ -456,7 +456,15 @@ impl<'r, 's> Engine<'r, 's> {
         if let Some(fs) = &state.fs {
             return Ok(fs.clone());
         }
-        let (mut fs, from) = state.fs_base.clone().unwrap_or_else(|| (Fs::new(), 0));
+        let (mut fs, from) = state.fs_base.clone().unwrap_or_else(|| {
+            // A catalog image's layers come from its trees, not its blobs.
+            let digests: Vec<Digest> = state
+                .layers
+                .iter()
+                .map_while(|l| Digest::parse(&l.digest).ok())
+                .collect();
+            super::catalog::tree_after(&digests).unwrap_or_else(|| (Fs::new(), 0))
+        });
         for l in &state.layers[from..] {
             let digest = Digest::parse(&l.digest).map_err(|e| BuildError {
                 message: format!("cached layer {}: {e}", l.digest),

@@ -295,59 +295,63 @@ pub fn resolve_image(
             catalog::available_summary()
         ));
     };
-    let changes = crate::vfs::diff(&crate::vfs::Fs::new(), &cat.fs);
-    let blob = layer::write(&changes, true)?;
-    store
-        .put_blob(&blob.digest, blob.bytes.clone())
-        .map_err(|e| e.to_string())?;
-    let layer = LayerRef {
-        digest: blob.digest.to_string(),
-        diff_id: blob.diff_id.to_string(),
-        size: blob.bytes.len() as u64,
-        media_type: media_types::OCI_LAYER_TAR_GZIP.to_string(),
-    };
+    let mut layers = Vec::with_capacity(cat.layers.len());
+    for (k, l) in cat.layers.iter().enumerate() {
+        let (digest, diff_id, size) = match catalog::memo(&l.id) {
+            Some(m) => {
+                store
+                    .put_catalog_layer(&m.digest, &l.id, m.size)
+                    .map_err(|e| e.to_string())?;
+                (m.digest, m.diff_id, m.size)
+            }
+            // Not memoised (a new catalog layer before digests.txt is
+            // regenerated): made and stored like a built layer.
+            None => {
+                let blob = layer::write(&cat.changes(k), k == 0)?;
+                store
+                    .put_blob(&blob.digest, blob.bytes.clone())
+                    .map_err(|e| e.to_string())?;
+                (blob.digest, blob.diff_id, blob.bytes.len() as u64)
+            }
+        };
+        layers.push(LayerRef {
+            digest: digest.to_string(),
+            diff_id: diff_id.to_string(),
+            size,
+            media_type: media_types::OCI_LAYER_TAR_GZIP.to_string(),
+        });
+    }
+    let c = &cat.config;
     let config = RunConfig {
-        env: cat.config.env.clone(),
-        cmd: (!cat.config.cmd.is_empty()).then(|| cat.config.cmd.clone()),
-        entrypoint: (!cat.config.entrypoint.is_empty()).then(|| cat.config.entrypoint.clone()),
-        working_dir: cat.config.working_dir.clone(),
-        user: cat.config.user.clone(),
+        env: c.env.clone(),
+        cmd: (!c.cmd.is_empty()).then(|| c.cmd.clone()),
+        entrypoint: (!c.entrypoint.is_empty()).then(|| c.entrypoint.clone()),
+        working_dir: c.working_dir.clone(),
+        user: c.user.clone(),
+        exposed_ports: c.exposed_ports.iter().cloned().collect(),
+        stop_signal: c.stop_signal.clone(),
+        labels: c.labels.iter().cloned().collect(),
+        shell: (!c.shell.is_empty()).then(|| c.shell.clone()),
         ..Default::default()
     };
-    let history = vec![
-        HistoryRow {
-            created: cat.created,
-            created_by: cat.created_by.to_string(),
-            comment: if cat.created_by.ends_with("# buildkit") {
+    let history: Vec<HistoryRow> = cat
+        .history
+        .iter()
+        .map(|h| HistoryRow {
+            created: h.created,
+            created_by: h.created_by.clone(),
+            comment: if h.created_by.ends_with("# buildkit") {
                 "buildkit.dockerfile.v0".into()
             } else {
                 String::new()
             },
-            empty_layer: false,
-        },
-        HistoryRow {
-            created: cat.created,
-            created_by: format!(
-                "CMD [{}]",
-                cat.config
-                    .cmd
-                    .iter()
-                    .map(|c| format!("\"{c}\""))
-                    .collect::<Vec<_>>()
-                    .join(" ")
-            ),
-            comment: if cat.created_by.ends_with("# buildkit") {
-                "buildkit.dockerfile.v0".into()
-            } else {
-                String::new()
-            },
-            empty_layer: true,
-        },
-    ];
+            empty_layer: h.empty_layer,
+        })
+        .collect();
     let parts = assemble(
         &config,
         &history,
-        std::slice::from_ref(&layer),
+        &layers,
         "",
         "amd64",
         "linux",
@@ -367,10 +371,10 @@ pub fn resolve_image(
         manifest: parts.manifest_digest,
         config,
         history,
-        layers: vec![layer],
+        layers,
         architecture: "amd64".into(),
         os: "linux".into(),
-        fs: Some(cat.fs),
+        fs: Some(cat.fs()),
     })
 }
 

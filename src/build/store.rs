@@ -60,6 +60,22 @@ pub trait Store {
     fn has_blob(&self, digest: &Digest) -> bool;
     /// Stores bytes whose sha256 the caller computed as `digest`.
     fn put_blob(&mut self, digest: &Digest, bytes: Arc<[u8]>) -> Result<(), StoreError>;
+    /// Records the blob of the catalog layer named `id` (whose digest and
+    /// size are memoised): by default made and stored like any blob; a store
+    /// may instead keep only the name and make the bytes when they are read.
+    fn put_catalog_layer(
+        &mut self,
+        digest: &Digest,
+        id: &str,
+        size: u64,
+    ) -> Result<(), StoreError> {
+        let _ = size;
+        if self.has_blob(digest) {
+            return Ok(());
+        }
+        let bytes = super::catalog::layer_blob(id).map_err(StoreError)?;
+        self.put_blob(digest, bytes)
+    }
     fn delete_blob(&mut self, digest: &Digest) -> Result<(), StoreError>;
     fn blobs(&self) -> Vec<(Digest, u64)>;
 
@@ -87,6 +103,9 @@ pub trait Store {
 #[derive(Debug, Clone, Default)]
 pub struct MemoryStore {
     blobs: BTreeMap<Digest, Arc<[u8]>>,
+    /// Catalog layers held by name and size: their bytes (up to hundreds of
+    /// megabytes for node's) are made only when read.
+    catalog: BTreeMap<Digest, (String, u64)>,
     /// manifest → (size, tags)
     images: BTreeMap<Digest, (u64, Vec<String>)>,
     cache: BTreeMap<String, CacheRecord>,
@@ -101,11 +120,29 @@ impl MemoryStore {
 
 impl Store for MemoryStore {
     fn blob(&self, digest: &Digest) -> Result<Option<Arc<[u8]>>, StoreError> {
-        Ok(self.blobs.get(digest).cloned())
+        if let Some(b) = self.blobs.get(digest) {
+            return Ok(Some(b.clone()));
+        }
+        match self.catalog.get(digest) {
+            Some((id, _)) => super::catalog::layer_blob(id).map(Some).map_err(StoreError),
+            None => Ok(None),
+        }
     }
 
     fn has_blob(&self, digest: &Digest) -> bool {
-        self.blobs.contains_key(digest)
+        self.blobs.contains_key(digest) || self.catalog.contains_key(digest)
+    }
+
+    fn put_catalog_layer(
+        &mut self,
+        digest: &Digest,
+        id: &str,
+        size: u64,
+    ) -> Result<(), StoreError> {
+        if !self.blobs.contains_key(digest) {
+            self.catalog.insert(*digest, (id.to_string(), size));
+        }
+        Ok(())
     }
 
     fn put_blob(&mut self, digest: &Digest, bytes: Arc<[u8]>) -> Result<(), StoreError> {
@@ -115,14 +152,19 @@ impl Store for MemoryStore {
 
     fn delete_blob(&mut self, digest: &Digest) -> Result<(), StoreError> {
         self.blobs.remove(digest);
+        self.catalog.remove(digest);
         Ok(())
     }
 
     fn blobs(&self) -> Vec<(Digest, u64)> {
-        self.blobs
+        let mut out: Vec<(Digest, u64)> = self
+            .blobs
             .iter()
             .map(|(d, b)| (*d, b.len() as u64))
-            .collect()
+            .chain(self.catalog.iter().map(|(d, (_, n))| (*d, *n)))
+            .collect();
+        out.sort();
+        out
     }
 
     fn images(&self) -> Vec<ImageEntry> {

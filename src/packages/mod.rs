@@ -441,6 +441,47 @@ pub fn write_one(
     fs.write_file(&f.path, data, meta(f.mode))
 }
 
+/// Writes a Debian package's files as dpkg unpacks them and its info/<pkg>.list and .md5sums.
+pub fn unpack_deb(fs: &mut Fs, d: &Deb, mtime: i64) -> Result<(), crate::vfs::Error> {
+    let files = deb_files(d);
+    write_files(fs, &files, &format!("deb:{}:{}", d.name, d.version), mtime)?;
+    let mut dirs = std::collections::BTreeSet::new();
+    for f in &files {
+        for p in parents(&f.path) {
+            dirs.insert(p);
+        }
+    }
+    let mut list = String::from("/.\n");
+    for p in dirs {
+        list.push_str(&p);
+        list.push('\n');
+    }
+    let mut sums = String::new();
+    for (i, f) in files.iter().enumerate() {
+        list.push_str(&f.path);
+        list.push('\n');
+        let mut g = crate::vfs::Filler::new(&format!("md5:{}:{}:{i}", d.name, f.path));
+        sums.push_str(&format!(
+            "{:016x}{:016x}  {}\n",
+            g.next_u64(),
+            g.next_u64(),
+            f.path.trim_start_matches('/')
+        ));
+    }
+    write_text(
+        fs,
+        &format!("/var/lib/dpkg/info/{}.list", d.name),
+        &list,
+        mtime,
+    )?;
+    write_text(
+        fs,
+        &format!("/var/lib/dpkg/info/{}.md5sums", d.name),
+        &sums,
+        mtime,
+    )
+}
+
 /// Writes a text file (making its directories).
 pub fn write_text(fs: &mut Fs, path: &str, text: &str, mtime: i64) -> Result<(), vfs::Error> {
     write_one(

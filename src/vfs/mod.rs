@@ -789,17 +789,20 @@ impl Fs {
     }
 
     /// Bytes of file content and symlink targets in the whole tree.
+    /// The bytes of every file and link target, a file with several names
+    /// (hardlinks) counted once, as du and a layer's tar count it.
     pub fn total_size(&self) -> u64 {
-        fn size(d: &Dir) -> u64 {
+        fn size(d: &Dir, seen: &mut BTreeSet<u64>) -> u64 {
             d.children
                 .values()
                 .map(|n| match n {
-                    Node::Dir(d) => size(d),
+                    Node::Dir(d) => size(d, seen),
+                    Node::File(f) if f.ino != 0 && !seen.insert(f.ino) => 0,
                     n => n.size(),
                 })
                 .sum()
         }
-        size(&self.root)
+        size(&self.root, &mut BTreeSet::new())
     }
 
     /// The names of every hardlink group with two or more names.

@@ -429,25 +429,13 @@ fn layer_steps<'s>(
 /// Reads a layer's blob back from the store: its tar's size and entries.
 fn read_contents(store: &dyn Store, layer: &LayerRef) -> Result<LayerContents, String> {
     let digest = Digest::parse(&layer.digest).map_err(|e| e.to_string())?;
-    let blob = store
-        .blob(&digest)
-        .map_err(|e| e.to_string())?
-        .ok_or_else(|| format!("layer {} is not in the store", layer.digest))?;
-    let limits = build::layer::limits();
-    let tar_bytes = if blob.starts_with(&[0x1f, 0x8b]) {
-        let mut out = Vec::new();
-        MultiGzDecoder::new(&blob[..])
-            .take(limits.max_expanded_bytes + 1)
-            .read_to_end(&mut out)
-            .map_err(|e| format!("layer {}: {e}", layer.digest))?;
-        if out.len() as u64 > limits.max_expanded_bytes {
-            return Err(format!("layer {} expands beyond the limit", layer.digest));
-        }
-        out
-    } else {
-        blob.to_vec()
+    // A catalog layer's entries come from its tree: its blob (hundreds of
+    // megabytes for node's) is never made for a view.
+    let entries = match build::catalog::layer_id_of(&digest).and_then(build::catalog::layer_entries)
+    {
+        Some(entries) => entries,
+        None => read_blob(store, layer, &digest)?,
     };
-    let entries = tar::read_layer(&tar_bytes, &limits).map_err(|e| e.to_string())?;
     // Docker's layer size: the bytes of the files, not of the tar around them
     // (the CLI's `docker history` and `images` count the same way).
     let size = entries
@@ -479,6 +467,33 @@ fn read_contents(store: &dyn Store, layer: &LayerRef) -> Result<LayerContents, S
             })
             .collect(),
     })
+}
+
+/// A layer's entries, read from its blob in the store.
+fn read_blob(
+    store: &dyn Store,
+    layer: &LayerRef,
+    digest: &Digest,
+) -> Result<Vec<tar::Entry>, String> {
+    let blob = store
+        .blob(digest)
+        .map_err(|e| e.to_string())?
+        .ok_or_else(|| format!("layer {} is not in the store", layer.digest))?;
+    let limits = build::layer::limits();
+    let tar_bytes = if blob.starts_with(&[0x1f, 0x8b]) {
+        let mut out = Vec::new();
+        MultiGzDecoder::new(&blob[..])
+            .take(limits.max_expanded_bytes + 1)
+            .read_to_end(&mut out)
+            .map_err(|e| format!("layer {}: {e}", layer.digest))?;
+        if out.len() as u64 > limits.max_expanded_bytes {
+            return Err(format!("layer {} expands beyond the limit", layer.digest));
+        }
+        out
+    } else {
+        blob.to_vec()
+    };
+    tar::read_layer(&tar_bytes, &limits).map_err(|e| e.to_string())
 }
 
 /// Marks each entry of a layer as added, modified or deleted relative to the

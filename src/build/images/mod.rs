@@ -154,6 +154,9 @@ fn view(
             None => {
                 let s = if d.media_type == media_types::OCI_LAYER_TAR {
                     d.size
+                } else if let Some(m) = crate::build::catalog::memo_of(&d.digest) {
+                    // A catalog layer: known without making its bytes.
+                    m.content
                 } else {
                     tar_size(&read(&d.digest, "layer")?, &d.media_type)
                         .map_err(|e| broken(format!("layer {}: {e}", d.digest)))?
@@ -776,6 +779,9 @@ pub fn cache_items(
                 })?;
                 let size = match known.get(&d) {
                     Some(s) => *s,
+                    None if crate::build::catalog::memo_of(&d).is_some() => {
+                        crate::build::catalog::memo_of(&d).map_or(0, |m| m.content)
+                    }
                     None => match store.blob(&d)? {
                         Some(b) => tar_size(&b, &l.media_type).unwrap_or(b.len() as u64),
                         None => 0,

@@ -52,13 +52,27 @@ impl Layer {
 
 /// Writes `entries` in the order given (see [`super::sort_entries`]).
 pub fn write_layer(entries: &[Entry], compression: Compression) -> Result<Layer, TarError> {
+    layer(entries, compression, true)
+}
+
+/// What [`write_layer`] gives without the blob (empty): its digests and
+/// sizes, in a pass that holds neither the tar nor the compressed bytes.
+pub fn measure_layer(entries: &[Entry], compression: Compression) -> Result<Layer, TarError> {
+    layer(entries, compression, false)
+}
+
+fn layer(entries: &[Entry], compression: Compression, keep: bool) -> Result<Layer, TarError> {
+    let out = HashingVec {
+        keep,
+        ..Default::default()
+    };
     let sink = match compression {
-        Compression::None => Sink::Plain(HashingVec::default()),
+        Compression::None => Sink::Plain(out),
         Compression::Gzip => Sink::Gzip(Box::new(
             GzBuilder::new()
                 .mtime(0)
                 .operating_system(GZIP_OS_UNKNOWN)
-                .write(HashingVec::default(), flate2::Compression::new(GZIP_LEVEL)),
+                .write(out, flate2::Compression::new(GZIP_LEVEL)),
         )),
     };
     let mut w = TarWriter::new(Tee {
@@ -80,7 +94,7 @@ pub fn write_layer(entries: &[Entry], compression: Compression) -> Result<Layer,
     Ok(Layer {
         diff_id,
         digest,
-        size: blob.buf.len() as u64,
+        size: blob.len,
         tar_size,
         compression,
         blob: blob.buf,
@@ -118,13 +132,19 @@ impl Write for Tee {
 #[derive(Default)]
 struct HashingVec {
     hasher: Hasher,
+    /// Whether the bytes are kept in `buf` or only counted.
+    keep: bool,
     buf: Vec<u8>,
+    len: u64,
 }
 
 impl Write for HashingVec {
     fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
         self.hasher.update(buf);
-        self.buf.extend_from_slice(buf);
+        self.len += buf.len() as u64;
+        if self.keep {
+            self.buf.extend_from_slice(buf);
+        }
         Ok(buf.len())
     }
     fn flush(&mut self) -> io::Result<()> {

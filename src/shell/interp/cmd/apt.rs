@@ -688,48 +688,7 @@ fn files_in_db(sh: &Shell) -> usize {
 
 /// Writes a package's files and its info/<pkg>.list and .md5sums.
 fn unpack(sh: &mut Shell, d: &Deb, mtime: i64) -> Result<(), crate::vfs::Error> {
-    let files = packages::deb_files(d);
-    packages::write_files(
-        sh.ctx.fs,
-        &files,
-        &format!("deb:{}:{}", d.name, d.version),
-        mtime,
-    )?;
-    let mut dirs = BTreeSet::new();
-    for f in &files {
-        for p in packages::parents(&f.path) {
-            dirs.insert(p);
-        }
-    }
-    let mut list = String::from("/.\n");
-    for p in dirs {
-        list.push_str(&p);
-        list.push('\n');
-    }
-    let mut sums = String::new();
-    for (i, f) in files.iter().enumerate() {
-        list.push_str(&f.path);
-        list.push('\n');
-        let mut g = crate::vfs::Filler::new(&format!("md5:{}:{}:{i}", d.name, f.path));
-        sums.push_str(&format!(
-            "{:016x}{:016x}  {}\n",
-            g.next_u64(),
-            g.next_u64(),
-            f.path.trim_start_matches('/')
-        ));
-    }
-    packages::write_text(
-        sh.ctx.fs,
-        &format!("/var/lib/dpkg/info/{}.list", d.name),
-        &list,
-        mtime,
-    )?;
-    packages::write_text(
-        sh.ctx.fs,
-        &format!("/var/lib/dpkg/info/{}.md5sums", d.name),
-        &sums,
-        mtime,
-    )
+    packages::unpack_deb(sh.ctx.fs, d, mtime)
 }
 
 fn read_extended(sh: &Shell) -> BTreeSet<String> {

@@ -1,124 +1,9 @@
-//! Base images layerlab has offline: `scratch`, and small but real-looking
-//! `busybox` and `alpine` trees with the configs the official images carry.
-//!
-//! Binaries cannot run in a browser, so their bytes are deterministic filler
-//! of the real sizes (half noise, half zeros, so they compress about as well
-//! as real machine code): what matters for layers is paths, modes, owners,
-//! links and sizes, and those follow the real images. The RUN simulator
-//! reads /etc/os-release, /etc/apk/world and /lib/apk/db/installed from here.
+//! busybox and alpine (3.19–3.21): small, real-looking trees with the
+//! configs the official images carry. The RUN simulator reads
+//! /etc/os-release, /etc/apk/world and /lib/apk/db/installed from here.
 
-use crate::vfs::{Filler, Fs, Meta};
-
-/// The configuration a base image brings (Docker's container config, the parts builds use).
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct BaseConfig {
-    pub env: Vec<String>,
-    pub cmd: Vec<String>,
-    pub entrypoint: Vec<String>,
-    pub working_dir: String,
-    pub user: String,
-}
-
-/// One image of the catalog: its names, one layer (its whole tree) and its config.
-#[derive(Debug, Clone)]
-pub struct CatalogImage {
-    /// Repository as Docker normalises it (`docker.io/library/alpine`).
-    pub repository: &'static str,
-    /// Every tag it answers to; the first is the one it is stored under.
-    pub tags: &'static [&'static str],
-    pub fs: Fs,
-    pub config: BaseConfig,
-    /// `created_by` of its history, as the official image's Dockerfile left it.
-    pub created_by: &'static str,
-    /// Its `created` time (seconds since the epoch), as the official image has it.
-    pub created: i64,
-}
-
-const PATH: &str = "PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
-
-/// The offline images for a message: `scratch, alpine (3.20.3, 3.20, 3,
-/// latest), busybox (…)`.
-pub fn available_summary() -> String {
-    let mut v = vec!["scratch".to_string()];
-    for (repo, tags) in [("alpine", ALPINE_TAGS), ("busybox", BUSYBOX_TAGS)] {
-        v.push(format!("{repo} ({})", tags.join(", ")));
-    }
-    v.join(", ")
-}
-
-const BUSYBOX_TAGS: &[&str] = &["1.36.1", "1.36", "1", "latest"];
-const ALPINE_TAGS: &[&str] = &["3.20.3", "3.20", "3", "latest"];
-
-/// Finds an image by normalised repository and tag.
-pub fn lookup(repository: &str, tag: &str) -> Option<CatalogImage> {
-    match repository {
-        "docker.io/library/busybox" if BUSYBOX_TAGS.contains(&tag) => Some(busybox()),
-        "docker.io/library/alpine" if ALPINE_TAGS.contains(&tag) => Some(alpine()),
-        _ => None,
-    }
-}
-
-struct Tree {
-    fs: Fs,
-    mtime: i64,
-}
-
-impl Tree {
-    fn new(mtime: i64) -> Tree {
-        let mut fs = Fs::new();
-        fs.set_root_meta(Meta {
-            mode: 0o755,
-            uid: 0,
-            gid: 0,
-            mtime,
-        });
-        Tree { fs, mtime }
-    }
-
-    fn meta(&self, mode: u32) -> Meta {
-        Meta {
-            mode,
-            uid: 0,
-            gid: 0,
-            mtime: self.mtime,
-        }
-    }
-
-    fn dir(&mut self, path: &str, mode: u32) {
-        let m = self.meta(0o755);
-        let parent = &path[..path.rfind('/').unwrap_or(0)];
-        if !parent.is_empty() {
-            self.fs
-                .mkdir_all(parent, m)
-                .expect("catalog paths are valid");
-        }
-        self.fs
-            .mkdir(path, self.meta(mode))
-            .expect("catalog paths are valid");
-    }
-
-    fn file(&mut self, path: &str, mode: u32, data: impl Into<crate::vfs::Data>) {
-        let m = self.meta(mode);
-        self.fs
-            .write_file(path, data, m)
-            .expect("catalog paths are valid");
-    }
-
-    fn text(&mut self, path: &str, mode: u32, text: &str) {
-        self.file(path, mode, text.as_bytes());
-    }
-
-    fn binary(&mut self, path: &str, size: usize) {
-        self.file(path, 0o755, crate::vfs::generated(path, size as u64));
-    }
-
-    fn symlink(&mut self, target: &str, path: &str) {
-        let m = self.meta(0o777);
-        self.fs
-            .symlink(target, path, m)
-            .expect("catalog paths are valid");
-    }
-}
+use super::{Builder, PATH, Tree};
+use crate::vfs::Filler;
 
 /// Applets both images link to busybox (a subset of the real ~400).
 const APPLETS: &[&str] = &[
@@ -212,10 +97,10 @@ const APPLETS: &[&str] = &[
 ];
 
 /// busybox:1.36.1 (glibc): one statically linked binary in /bin, every applet a hardlink to it.
-fn busybox() -> CatalogImage {
+pub(super) fn busybox() -> Builder {
     // 2024-09-26T21:31:42Z, the official image's build date.
-    let created = 1_727_386_302;
-    let mut t = Tree::new(created);
+    let mut b = Builder::new(1_727_386_302);
+    let t = &mut b.t;
     for (d, m) in [
         ("/bin", 0o755),
         ("/dev", 0o755),
@@ -236,6 +121,19 @@ fn busybox() -> CatalogImage {
         t.dir(d, m);
     }
     t.binary("/bin/[", 1_130_224);
+    // The glibc variant carries Debian's libc for its dynamic applets.
+    t.dir("/lib/x86_64-linux-gnu", 0o755);
+    for (lib, size) in [
+        ("libc.so.6", 1_922_136),
+        ("libm.so.6", 907_784),
+        ("libresolv.so.2", 68_104),
+        ("libnss_files.so.2", 26_984),
+        ("libnss_dns.so.2", 26_984),
+        ("libpthread.so.0", 21_096),
+    ] {
+        t.binary(&format!("/lib/x86_64-linux-gnu/{lib}"), size);
+    }
+    t.binary("/lib64/ld-linux-x86-64.so.2", 210_968);
     for a in APPLETS.iter().filter(|a| **a != "[") {
         t.fs.hardlink("/bin/[", &format!("/bin/{a}"))
             .expect("catalog paths are valid");
@@ -256,18 +154,10 @@ fn busybox() -> CatalogImage {
         "root:*:10933:0:99999:7:::\ndaemon:*:10933:0:99999:7:::\nbin:*:10933:0:99999:7:::\nsys:*:10933:0:99999:7:::\nsync:*:10933:0:99999:7:::\nmail:*:10933:0:99999:7:::\nwww-data:*:10933:0:99999:7:::\noperator:*:10933:0:99999:7:::\nnobody:*:10933:0:99999:7:::\n",
     );
     t.text("/etc/localtime", 0o644, "TZif2\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0UTC\0\nUTC0\n");
-    CatalogImage {
-        repository: "docker.io/library/busybox",
-        tags: BUSYBOX_TAGS,
-        fs: t.fs,
-        config: BaseConfig {
-            env: vec![PATH.to_string()],
-            cmd: vec!["sh".to_string()],
-            ..Default::default()
-        },
-        created_by: "BusyBox 1.36.1 (glibc), Debian 12",
-        created,
-    }
+    b.layer("busybox:1.36.1", "BusyBox 1.36.1 (glibc), Debian 12");
+    b.config.env = vec![format!("PATH={PATH}")];
+    b.cmd(&["sh"]);
+    b
 }
 
 /// The packages of alpine:3.20.3's base: name, version, installed size,
@@ -344,11 +234,70 @@ const ALPINE_PACKAGES: &[(&str, &str, u64, &str)] = &[
     ),
 ];
 
-/// alpine:3.20.3: musl, busybox with symlinked applets, apk and its database.
-fn alpine() -> CatalogImage {
-    // 2024-09-06T12:05:36Z, the official image's build date.
-    let created = 1_725_624_336;
-    let mut t = Tree::new(created);
+/// An Alpine release as its minirootfs has it.
+struct Release {
+    /// `3.20.3`
+    version: &'static str,
+    /// `3.20`
+    branch: &'static str,
+    /// The official image's build date.
+    created: i64,
+}
+
+pub(super) fn alpine_3_21() -> Builder {
+    // 2024-12-05T12:49:04Z
+    alpine(&Release {
+        version: "3.21.0",
+        branch: "3.21",
+        created: 1_733_402_944,
+    })
+}
+
+pub(super) fn alpine_3_20() -> Builder {
+    // 2024-09-06T12:05:36Z
+    alpine(&Release {
+        version: "3.20.3",
+        branch: "3.20",
+        created: 1_725_624_336,
+    })
+}
+
+pub(super) fn alpine_3_19() -> Builder {
+    // 2024-09-06T12:04:26Z
+    alpine(&Release {
+        version: "3.19.4",
+        branch: "3.19",
+        created: 1_725_624_266,
+    })
+}
+
+pub(super) fn alpine_3_8() -> Builder {
+    // 2019-03-07T22:19:53Z
+    alpine(&Release {
+        version: "3.8.4",
+        branch: "3.8",
+        created: 1_551_997_193,
+    })
+}
+
+/// alpine: musl, busybox with symlinked applets, apk and its database.
+fn alpine(r: &Release) -> Builder {
+    let mut b = Builder::new(r.created);
+    alpine_tree(&mut b.t, r);
+    b.layer(
+        &format!("alpine:{}", r.version),
+        &format!(
+            "ADD alpine-minirootfs-{}-x86_64.tar.gz / # buildkit",
+            r.version
+        ),
+    );
+    b.config.env = vec![format!("PATH={PATH}")];
+    b.cmd(&["/bin/sh"]);
+    b
+}
+
+/// Makes the Alpine tree of release `r` in `t`.
+fn alpine_tree(t: &mut Tree, r: &Release) {
     for (d, m) in [
         ("/bin", 0o755),
         ("/dev", 0o755),
@@ -472,11 +421,11 @@ fn alpine() -> CatalogImage {
     t.text("/etc/ssl/certs/ca-certificates.crt", 0o644, &pem);
     t.symlink("certs/ca-certificates.crt", "/etc/ssl/cert.pem");
     t.text("/etc/ssl/openssl.cnf", 0o644, "# OpenSSL configuration (abridged)\nopenssl_conf = openssl_init\n[openssl_init]\nproviders = provider_sect\n[provider_sect]\ndefault = default_sect\n[default_sect]\nactivate = 1\n");
-    t.text("/etc/alpine-release", 0o644, "3.20.3\n");
+    t.text("/etc/alpine-release", 0o644, &format!("{}\n", r.version));
     t.text(
         "/etc/os-release",
         0o644,
-        "NAME=\"Alpine Linux\"\nID=alpine\nVERSION_ID=3.20.3\nPRETTY_NAME=\"Alpine Linux v3.20\"\nHOME_URL=\"https://alpinelinux.org/\"\nBUG_REPORT_URL=\"https://gitlab.alpinelinux.org/alpine/aports/-/issues\"\n",
+        &format!("NAME=\"Alpine Linux\"\nID=alpine\nVERSION_ID={}\nPRETTY_NAME=\"Alpine Linux v{}\"\nHOME_URL=\"https://alpinelinux.org/\"\nBUG_REPORT_URL=\"https://gitlab.alpinelinux.org/alpine/aports/-/issues\"\n", r.version, r.branch),
     );
     t.text("/etc/hostname", 0o644, "localhost\n");
     t.text(
@@ -487,7 +436,10 @@ fn alpine() -> CatalogImage {
     t.text(
         "/etc/issue",
         0o644,
-        "Welcome to Alpine Linux 3.20\nKernel \\r on an \\m (\\l)\n\n",
+        &format!(
+            "Welcome to Alpine Linux {}\nKernel \\r on an \\m (\\l)\n\n",
+            r.branch
+        ),
     );
     t.text("/etc/motd", 0o644, "Welcome to Alpine!\n\nThe Alpine Wiki contains a large amount of how-to guides and general\ninformation about administrating Alpine systems.\nSee <https://wiki.alpinelinux.org/>.\n\nYou can setup the system with the command: setup-alpine\n\nYou may change this message by editing /etc/motd.\n\n");
     t.text("/etc/profile", 0o644, "export PATH=\"/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin\"\nexport PAGER=less\numask 022\nfor script in /etc/profile.d/*.sh ; do\n\tif [ -r \"$script\" ] ; then\n\t\t. \"$script\"\n\tfi\ndone\nunset script\n");
@@ -534,7 +486,7 @@ fn alpine() -> CatalogImage {
     t.text(
         "/etc/apk/repositories",
         0o644,
-        "https://dl-cdn.alpinelinux.org/alpine/v3.20/main\nhttps://dl-cdn.alpinelinux.org/alpine/v3.20/community\n",
+        &format!("https://dl-cdn.alpinelinux.org/alpine/v{0}/main\nhttps://dl-cdn.alpinelinux.org/alpine/v{0}/community\n", r.branch),
     );
     t.text("/etc/apk/arch", 0o644, "x86_64\n");
     let world: String = [
@@ -602,18 +554,6 @@ fn alpine() -> CatalogImage {
         0o755,
         "#!/bin/sh\n# udhcpc script\nexit 0\n",
     );
-    CatalogImage {
-        repository: "docker.io/library/alpine",
-        tags: ALPINE_TAGS,
-        fs: t.fs,
-        config: BaseConfig {
-            env: vec![PATH.to_string()],
-            cmd: vec!["/bin/sh".to_string()],
-            ..Default::default()
-        },
-        created_by: "ADD alpine-minirootfs-3.20.3-x86_64.tar.gz / # buildkit",
-        created,
-    }
 }
 
 /// A stable stand-in for apk's `Q1…` checksum, derived from the name.
@@ -625,38 +565,4 @@ fn checksum_tag(name: &str) -> String {
                 [(f.next_u64() % 64) as usize] as char
         })
         .collect()
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use crate::vfs::Kind;
-
-    #[test]
-    fn images_are_deterministic_and_real_looking() {
-        let a = lookup("docker.io/library/alpine", "3.20").unwrap();
-        let b = lookup("docker.io/library/alpine", "latest").unwrap();
-        assert_eq!(
-            crate::vfs::diff(&a.fs, &b.fs).len(),
-            0,
-            "two builds of the tree are equal"
-        );
-        assert_eq!(a.fs.read_link("/bin/sh").unwrap(), "/bin/busybox");
-        assert_eq!(a.fs.stat("/tmp").unwrap().meta.mode, 0o1777);
-        let size = a.fs.total_size();
-        assert!(
-            (7_000_000..9_000_000).contains(&size),
-            "alpine is {size} bytes"
-        );
-        let bb = lookup("docker.io/library/busybox", "1.36").unwrap();
-        let sh = bb.fs.lstat("/bin/sh").unwrap();
-        assert_eq!(sh.kind, Kind::File);
-        assert_eq!(
-            sh.ino,
-            bb.fs.lstat("/bin/[").unwrap().ino,
-            "applets are hardlinks"
-        );
-        assert!(lookup("docker.io/library/alpine", "3.19").is_none());
-        assert!(lookup("docker.io/library/node", "latest").is_none());
-    }
 }
