@@ -291,8 +291,9 @@ fn spread(total: u64, programs: usize, has_data: bool) -> (u64, u64) {
 /// the real locations, and `/usr/share/doc/<pkg>/copyright` and
 /// changelog.Debian.gz; in total about `Installed-Size`.
 pub fn deb_files(d: &Deb) -> Vec<PkgFile> {
-    let mut out = Vec::new();
-    let total = d.installed_kb * 1024;
+    let mut out = layout(d.name);
+    let laid_out: u64 = out.iter().map(PkgFile::size).sum();
+    let total = (d.installed_kb * 1024).saturating_sub(laid_out);
     let doc = format!("/usr/share/doc/{}", d.name);
     let copyright = format!(
         "Format: https://www.debian.org/doc/packaging-manuals/copyright-format/1.0/\nUpstream-Name: {}\n\nFiles: *\nLicense: see the upstream project\n",
@@ -353,6 +354,30 @@ pub fn deb_files(d: &Deb) -> Vec<PkgFile> {
         ));
     }
     out
+}
+
+/// What a few packages lay out beyond programs and data, where Dockerfiles
+/// reach for it (nginx's logs and config, the default site).
+fn layout(name: &str) -> Vec<PkgFile> {
+    match name {
+        "nginx-common" => vec![
+            text(
+                "/etc/nginx/nginx.conf".into(),
+                "user www-data;\nworker_processes auto;\npid /run/nginx.pid;\ninclude /etc/nginx/modules-enabled/*.conf;\n\nevents {\n\tworker_connections 768;\n}\n\nhttp {\n\tsendfile on;\n\ttcp_nopush on;\n\ttypes_hash_max_size 2048;\n\tinclude /etc/nginx/mime.types;\n\tdefault_type application/octet-stream;\n\taccess_log /var/log/nginx/access.log;\n\terror_log /var/log/nginx/error.log;\n\tgzip on;\n\tinclude /etc/nginx/conf.d/*.conf;\n\tinclude /etc/nginx/sites-enabled/*;\n}\n".into(),
+            ),
+            text(
+                "/etc/nginx/sites-available/default".into(),
+                "server {\n\tlisten 80 default_server;\n\tlisten [::]:80 default_server;\n\troot /var/www/html;\n\tindex index.html index.htm index.nginx-debian.html;\n\tserver_name _;\n\tlocation / {\n\t\ttry_files $uri $uri/ =404;\n\t}\n}\n".into(),
+            ),
+            text(
+                "/var/www/html/index.nginx-debian.html".into(),
+                "<!DOCTYPE html>\n<html>\n<head>\n<title>Welcome to nginx!</title>\n</head>\n<body>\n<h1>Welcome to nginx!</h1>\n<p>If you see this page, the nginx web server is successfully installed and\nworking. Further configuration is required.</p>\n</body>\n</html>\n".into(),
+            ),
+            text("/var/log/nginx/access.log".into(), String::new()),
+            text("/var/log/nginx/error.log".into(), String::new()),
+        ],
+        _ => Vec::new(),
+    }
 }
 
 /// The files of an Alpine package: programs and a library or data file

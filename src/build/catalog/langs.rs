@@ -589,8 +589,13 @@ fn nginx_files(t: &mut Tree, modules_bytes: u64) {
         0o644,
         "<!DOCTYPE html>\n<html>\n<head>\n<title>Error</title>\n</head>\n<body>\n<h1>An error occurred.</h1>\n<p>Sorry, the page you are looking for is currently unavailable.<br/>\nPlease try again later.</p>\n</body>\n</html>\n",
     );
-    t.symlink("/dev/stdout", "/var/log/nginx/access.log");
-    t.symlink("/dev/stderr", "/var/log/nginx/error.log");
+    for (target, log) in [
+        ("/dev/stdout", "/var/log/nginx/access.log"),
+        ("/dev/stderr", "/var/log/nginx/error.log"),
+    ] {
+        let _ = t.fs.remove(log);
+        t.symlink(target, log);
+    }
     payload(
         t,
         "nginx-modules",
