@@ -813,3 +813,49 @@ fn concurrent_builds_keep_both_names() {
     assert_eq!(lab.id("c"), id);
     assert!(!lab.data.join("layerlab.lock").exists());
 }
+
+/// A seed from playground/ as a user builds it: `FROM ubuntu`, apt-get in
+/// two RUNs; the images list shows the base and the image, history shows
+/// the update layer with its lists and the install layer, and the build log
+/// names what the steps did.
+#[test]
+fn the_ubuntu_seed_builds_in_the_cli() {
+    let lab = Lab::new("seed");
+    let ctx = Path::new(env!("CARGO_MANIFEST_DIR")).join("playground/ubuntu-nginx");
+    let log = lab.build("web", &ctx);
+    assert!(
+        log.contains("FROM docker.io/library/ubuntu:latest@sha256:"),
+        "{log}"
+    );
+    assert!(log.contains("Setting up nginx (1.22.1"), "{log}");
+    assert!(!log.contains("partially simulated"), "{log}");
+    let images = lab.ok(&["images"]);
+    assert!(
+        images
+            .lines()
+            .any(|l| l.starts_with("ubuntu ") && l.contains("latest")),
+        "{images}"
+    );
+    assert!(images.lines().any(|l| l.starts_with("web ")), "{images}");
+    let h = lab.ok(&["history", "--no-trunc", "--format", "json", "web"]);
+    let rows: Vec<serde_json::Value> = h
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    let size_of = |by: &str| {
+        rows.iter()
+            .find(|r| r["CreatedBy"].as_str().unwrap().contains(by))
+            .map(|r| r["Size"].as_str().unwrap().to_string())
+            .unwrap_or_else(|| panic!("{by} in {h}"))
+    };
+    // The lists are megabytes; the base is Ubuntu's ~80MB.
+    assert!(size_of("apt-get update").ends_with("MB"), "{h}");
+    assert!(size_of("apt-get install nginx -y").ends_with("MB"), "{h}");
+    assert!(size_of("ADD file:ubuntu-24.04").ends_with("MB"), "{h}");
+    let cfg = lab.inspect("web");
+    assert_eq!(
+        cfg["Config"]["Cmd"],
+        serde_json::json!(["nginx", "-g", "daemon off;"])
+    );
+    assert_eq!(cfg["RootFS"]["Layers"].as_array().unwrap().len(), 4);
+}

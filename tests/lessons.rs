@@ -6,6 +6,8 @@
 //! --no-cache` leaves no index behind; `chmod -R` / `chown -R` copy the
 //! files they touch into their own layer.
 
+#![cfg(not(target_arch = "wasm32"))]
+
 use layerlab::build::engine::{Built, Outcome, Request, StepReport, build};
 use layerlab::build::store::MemoryStore;
 use layerlab::vfs::{ChangeKind, Fs, Meta, Node};
