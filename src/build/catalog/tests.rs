@@ -234,7 +234,10 @@ fn memoised_digests_are_what_the_trees_give() {
                                 let k = img.layers.iter().position(|l| &l.id == id).unwrap();
                                 (img, k)
                             };
-                            let entries = crate::build::layer::entries(&img.changes(k), k == 0);
+                            let changes = img.changes(k);
+                            // An empty layer would be Docker's empty blob, not this tar.
+                            assert!(!changes.is_empty(), "catalog layer {id} is empty");
+                            let entries = crate::build::layer::entries(&changes, k == 0);
                             let l = crate::oci::tar::measure_layer(
                                 &entries,
                                 crate::oci::tar::Compression::Gzip,

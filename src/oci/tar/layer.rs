@@ -52,19 +52,28 @@ impl Layer {
 
 /// Writes `entries` in the order given (see [`super::sort_entries`]).
 pub fn write_layer(entries: &[Entry], compression: Compression) -> Result<Layer, TarError> {
-    layer(entries, compression, true)
+    let (mut layer, blob) = write_layer_to(entries, compression, Vec::new())?;
+    layer.blob = blob;
+    Ok(layer)
 }
 
 /// What [`write_layer`] gives without the blob (empty): its digests and
 /// sizes, in a pass that holds neither the tar nor the compressed bytes.
 pub fn measure_layer(entries: &[Entry], compression: Compression) -> Result<Layer, TarError> {
-    layer(entries, compression, false)
+    Ok(write_layer_to(entries, compression, io::sink())?.0)
 }
 
-fn layer(entries: &[Entry], compression: Compression, keep: bool) -> Result<Layer, TarError> {
-    let out = HashingVec {
-        keep,
-        ..Default::default()
+/// Writes the blob into `out` as it is made (a file: nothing is held); the
+/// returned layer's `blob` is empty, `out` is handed back.
+pub fn write_layer_to<W: Write>(
+    entries: &[Entry],
+    compression: Compression,
+    out: W,
+) -> Result<(Layer, W), TarError> {
+    let out = HashingWriter {
+        hasher: Hasher::new(),
+        len: 0,
+        inner: out,
     };
     let sink = match compression {
         Compression::None => Sink::Plain(out),
@@ -91,28 +100,31 @@ fn layer(entries: &[Entry], compression: Compression, keep: bool) -> Result<Laye
         Sink::Gzip(gz) => gz.finish().map_err(|e| TarError::Io(e.to_string()))?,
     };
     let digest = blob.hasher.finish();
-    Ok(Layer {
-        diff_id,
-        digest,
-        size: blob.len,
-        tar_size,
-        compression,
-        blob: blob.buf,
-    })
+    Ok((
+        Layer {
+            diff_id,
+            digest,
+            size: blob.len,
+            tar_size,
+            compression,
+            blob: Vec::new(),
+        },
+        blob.inner,
+    ))
 }
 
-struct Tee {
+struct Tee<W: Write> {
     hasher: Hasher,
     size: u64,
-    sink: Sink,
+    sink: Sink<W>,
 }
 
-enum Sink {
-    Plain(HashingVec),
-    Gzip(Box<flate2::write::GzEncoder<HashingVec>>),
+enum Sink<W: Write> {
+    Plain(HashingWriter<W>),
+    Gzip(Box<flate2::write::GzEncoder<HashingWriter<W>>>),
 }
 
-impl Write for Tee {
+impl<W: Write> Write for Tee<W> {
     fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
         let n = match &mut self.sink {
             Sink::Plain(v) => v.write(buf)?,
@@ -129,25 +141,21 @@ impl Write for Tee {
     }
 }
 
-#[derive(Default)]
-struct HashingVec {
+/// Hashes and counts what passes through to `inner`.
+struct HashingWriter<W: Write> {
     hasher: Hasher,
-    /// Whether the bytes are kept in `buf` or only counted.
-    keep: bool,
-    buf: Vec<u8>,
     len: u64,
+    inner: W,
 }
 
-impl Write for HashingVec {
+impl<W: Write> Write for HashingWriter<W> {
     fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
-        self.hasher.update(buf);
-        self.len += buf.len() as u64;
-        if self.keep {
-            self.buf.extend_from_slice(buf);
-        }
-        Ok(buf.len())
+        let n = self.inner.write(buf)?;
+        self.hasher.update(&buf[..n]);
+        self.len += n as u64;
+        Ok(n)
     }
     fn flush(&mut self) -> io::Result<()> {
-        Ok(())
+        self.inner.flush()
     }
 }

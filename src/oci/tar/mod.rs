@@ -16,7 +16,7 @@ mod write;
 use crate::vfs::Data;
 use std::cmp::Ordering;
 
-pub use layer::{Compression, GZIP_LEVEL, Layer, measure_layer, write_layer};
+pub use layer::{Compression, GZIP_LEVEL, Layer, measure_layer, write_layer, write_layer_to};
 pub use read::{Limits, read_layer};
 pub use write::{TarWriter, write_tar};
 
