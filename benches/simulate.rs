@@ -47,8 +47,8 @@
 mod bench {
     use criterion::Criterion;
     use layerlab::build::catalog;
-    use layerlab::dockerfile::instructions::{CommandLine, Instr, SourcesAndDest};
-    use layerlab::dockerfile::{Heredoc, LineIndex, Span, analyze};
+    use layerlab::dockerfile::instructions::{self, CommandLine, Instr, SourcesAndDest};
+    use layerlab::dockerfile::{Heredoc, LineIndex, Span, parse};
     use layerlab::shell::interp::{self, Context};
     use layerlab::vfs::{self, Fs, Meta};
     use std::cell::RefCell;
@@ -151,9 +151,11 @@ mod bench {
             } else {
                 self.catalog("docker.io/library/debian", "bookworm")
             };
-            family
+            let mut b = family
                 .or_else(|| self.catalog("docker.io/library/alpine", "3.20"))
-                .expect("alpine is in the catalog")
+                .expect("alpine is in the catalog");
+            b.shown.push_str(" (stand-in)");
+            b
         }
     }
 
@@ -474,7 +476,11 @@ mod bench {
             bump(&mut t.failures, &format!("stopped: {first}"));
         } else if outcome.status != 0 {
             t.runs_failed += 1;
-            let last = stderr.lines().rev().find(|l| !l.trim().is_empty());
+            // The last error, not the trace of `set -x`.
+            let last = stderr
+                .lines()
+                .rev()
+                .find(|l| !l.trim().is_empty() && !l.starts_with('+'));
             let msg = match last {
                 Some(l) => normalize_message(l),
                 None => format!("exit code {} (nothing on stderr)", outcome.status),
@@ -555,9 +561,42 @@ mod bench {
     fn simulate_file(name: &str, src: &str, images: &mut Images, t: &mut Tally) {
         t.files += 1;
         t.file = name.to_string();
-        let a = analyze(src);
         let lines = LineIndex::new(src);
-        let df = &a.dockerfile;
+        // As the engine does: expand once to learn the bases, then again
+        // with their ENV (`ENV PATH=/opt/bin:$PATH` keeps the image's PATH).
+        let ast = parse(src);
+        let mut df = instructions::parse_dockerfile(&ast);
+        let mut first = df.clone();
+        instructions::expand_dockerfile(&mut first, &Default::default(), ast.escape_token);
+        let mut bases: BTreeMap<usize, Base> = BTreeMap::new();
+        for (i, stage) in first.stages.iter().enumerate() {
+            let lower = stage.base.value().to_ascii_lowercase();
+            let earlier = first.stages[..i]
+                .iter()
+                .any(|s| s.name.as_deref() == Some(lower.as_str()))
+                || lower.parse::<usize>().is_ok_and(|j| j < i);
+            if !earlier {
+                bases.insert(i, images.resolve(stage.base.value()));
+            }
+        }
+        let envs: BTreeMap<usize, BTreeMap<String, String>> = bases
+            .iter()
+            .map(|(i, b)| {
+                let env = b
+                    .env
+                    .iter()
+                    .filter_map(|kv| kv.split_once('='))
+                    .map(|(k, v)| (k.to_string(), v.to_string()))
+                    .collect();
+                (*i, env)
+            })
+            .collect();
+        instructions::expand_dockerfile_with(
+            &mut df,
+            &Default::default(),
+            ast.escape_token,
+            &|i| envs.get(&i).cloned().unwrap_or_default(),
+        );
         let mut meta_args = BTreeMap::new();
         for ins in &df.meta_args {
             if let Instr::Arg { args } = &ins.instr {
@@ -568,23 +607,22 @@ mod bench {
             }
         }
         let mut done: Vec<(Option<String>, Stage)> = Vec::new();
-        for stage in &df.stages {
+        for (i, stage) in df.stages.iter().enumerate() {
             t.stages += 1;
-            let base = stage.base.value();
-            let lower = base.to_ascii_lowercase();
+            let lower = first.stages[i].base.value().to_ascii_lowercase();
             let earlier = done
                 .iter()
                 .rev()
                 .find(|(n, _)| n.as_deref() == Some(lower.as_str()))
-                .or_else(|| lower.parse::<usize>().ok().and_then(|i| done.get(i)))
+                .or_else(|| lower.parse::<usize>().ok().and_then(|j| done.get(j)))
                 .map(|(_, s)| s.clone());
-            let mut st = match earlier {
-                Some(mut s) => {
+            let mut st = match (earlier, bases.remove(&i)) {
+                (Some(mut s), _) => {
                     s.args.clear();
                     s
                 }
-                None => {
-                    let img = images.resolve(base);
+                (None, img) => {
+                    let img = img.unwrap_or_else(|| images.resolve(stage.base.value()));
                     bump(&mut t.bases, &img.shown);
                     Stage {
                         fs: img.fs,
@@ -765,7 +803,7 @@ mod bench {
         );
         let failed = (t.runs_failed + t.runs_stopped + t.runs_syntax) as u64;
         table(
-            "top 10 failure messages (last stderr line of the failed RUN)",
+            "top 10 failure messages (last stderr line of the failed RUN, `set -x` trace skipped)",
             &top(&t.failures, 10),
             failed,
         );
