@@ -197,6 +197,8 @@ mod bench {
     struct Tally {
         /// The file being simulated, for panics.
         file: String,
+        /// A timing pass: print nothing.
+        quiet: bool,
         files: usize,
         stages: usize,
         runs: usize,
@@ -213,12 +215,22 @@ mod bench {
         unsimulated_names: HashMap<String, u64>,
         not_found_names: HashMap<String, u64>,
         failures: HashMap<String, u64>,
+        /// The first RUN (`file:line`) each failure message came from.
+        failure_at: HashMap<String, String>,
         unsupported: HashMap<String, u64>,
         bases: HashMap<String, u64>,
     }
 
     fn bump(m: &mut HashMap<String, u64>, k: &str) {
         *m.entry(k.to_string()).or_default() += 1;
+    }
+
+    fn fail(t: &mut Tally, line: usize, msg: &str) {
+        bump(&mut t.failures, msg);
+        if !t.failure_at.contains_key(msg) {
+            let at = format!("{}:{line}", t.file);
+            t.failure_at.insert(msg.to_string(), at);
+        }
     }
 
     fn top(m: &HashMap<String, u64>, n: usize) -> Vec<(&str, u64)> {
@@ -362,8 +374,9 @@ mod bench {
         };
         if prog.starts_with('/') && st.fs.stat(&prog).is_err() {
             t.runs_failed += 1;
-            bump(
-                &mut t.failures,
+            fail(
+                t,
+                line,
                 &format!("exec: {prog}: no such file (the base image)"),
             );
             return;
@@ -375,10 +388,7 @@ mod bench {
                 Ok(ids) => ids,
                 Err(_) => {
                     t.runs_failed += 1;
-                    bump(
-                        &mut t.failures,
-                        "unable to find user (USER not in /etc/passwd)",
-                    );
+                    fail(t, line, "unable to find user (USER not in /etc/passwd)");
                     return;
                 }
             }
@@ -388,7 +398,7 @@ mod bench {
                 Ok(s) => Some(s),
                 Err(e) => {
                     t.runs_syntax += 1;
-                    bump(&mut t.failures, &format!("Syntax error: {}", e.message));
+                    fail(t, line, &format!("Syntax error: {}", e.message));
                     return;
                 }
             },
@@ -473,7 +483,7 @@ mod bench {
             t.runs_stopped += 1;
             let first = e.lines().next().unwrap_or("");
             let first = first.split(':').next().unwrap_or(first);
-            bump(&mut t.failures, &format!("stopped: {first}"));
+            fail(t, line, &format!("stopped: {first}"));
         } else if outcome.status != 0 {
             t.runs_failed += 1;
             // The last error, not the trace of `set -x`.
@@ -485,7 +495,13 @@ mod bench {
                 Some(l) => normalize_message(l),
                 None => format!("exit code {} (nothing on stderr)", outcome.status),
             };
-            bump(&mut t.failures, &msg);
+            if let Ok(want) = std::env::var("SIMULATE_SHOW")
+                && msg.contains(&want)
+                && !t.quiet
+            {
+                println!("--- {}:{line}: {msg}\n{stderr}", t.file);
+            }
+            fail(t, line, &msg);
         } else if unsim.is_empty() {
             t.runs_ok += 1;
         } else {
@@ -688,8 +704,11 @@ mod bench {
         }
     }
 
-    fn pass(files: &[(String, String)], images: &mut Images) -> Tally {
-        let mut t = Tally::default();
+    fn pass(files: &[(String, String)], images: &mut Images, quiet: bool) -> Tally {
+        let mut t = Tally {
+            quiet,
+            ..Tally::default()
+        };
         for (name, src) in files {
             simulate_file(name, src, images, &mut t);
         }
@@ -729,17 +748,22 @@ mod bench {
         let files = corpus();
         let mut images = Images::default();
         // The first pass counts (and loads the catalog images it needs).
-        let t = pass(&files, &mut images);
+        let t = pass(&files, &mut images, false);
 
+        // `SIMULATE_SHOW=text`: print the failed RUNs whose message has
+        // `text` (and their stderr), without criterion's measurement.
+        let show = std::env::var_os("SIMULATE_SHOW").is_some();
         let mut c = Criterion::default().configure_from_args().sample_size(10);
-        c.bench_function("simulate corpus RUNs", |b| {
-            b.iter(|| black_box(pass(black_box(&files), &mut images)))
-        });
+        if !show {
+            c.bench_function("simulate corpus RUNs", |b| {
+                b.iter(|| black_box(pass(black_box(&files), &mut images, true)))
+            });
+        }
 
         let mut times: Vec<f64> = (0..5)
             .map(|_| {
                 let start = Instant::now();
-                black_box(pass(&files, &mut images));
+                black_box(pass(&files, &mut images, true));
                 start.elapsed().as_secs_f64()
             })
             .collect();
@@ -802,11 +826,16 @@ mod bench {
             t.runs_unsupported as u64,
         );
         let failed = (t.runs_failed + t.runs_stopped + t.runs_syntax) as u64;
+        let failures = top(&t.failures, 10);
         table(
             "top 10 failure messages (last stderr line of the failed RUN, `set -x` trace skipped)",
-            &top(&t.failures, 10),
+            &failures,
             failed,
         );
+        println!("  first seen at:");
+        for (i, (k, _)) in failures.iter().enumerate() {
+            println!("  {:>4}  {}", i + 1, t.failure_at[*k]);
+        }
         if !t.panics.is_empty() {
             println!("\npanics ({}):", t.panics.len());
             for p in &t.panics {
