@@ -33,12 +33,13 @@
 //! they would). The mapping is printed.
 //!
 //! COPY and ADD have no build context to copy from: they are synthesised.
-//! Heredoc sources are written as given; a source whose name has a dot
-//! becomes an empty file (`package.json` `{}` with a name and version,
+//! Heredoc sources are written as given; a source whose name has a dot,
+//! and an ADD URL, become an empty file (`package.json` a name and version,
 //! other `*.json` `{}`, `go.mod` a module line, so that package managers
-//! can read them), a source without one, `.`, a glob or a URL's directory
-//! becomes a directory; owners and modes are not applied. Scripts that read
-//! what a COPY brought can therefore fail where a real build would not.
+//! can read them); a source without a dot, `.` or a glob becomes a
+//! directory; owners and modes are not applied. Scripts that read
+//! what a COPY brought can therefore fail where a real build would not; so
+//! can those that read a `RUN --mount` bind of the context (not synthesised).
 //!
 //! A panic anywhere is caught per RUN (`catch_unwind`), counted and listed
 //! with its location, and the RUN's filesystem is rolled back.
