@@ -449,9 +449,10 @@ mod bench {
             };
             let unsim: Vec<String> = ctx.unsimulated.iter().map(|u| u.name.clone()).collect();
             let stderr = String::from_utf8_lossy(&ctx.stderr).into_owned();
-            (outcome, ctx.simulated_commands, unsim, stderr)
+            let stdout = String::from_utf8_lossy(&ctx.stdout).into_owned();
+            (outcome, ctx.simulated_commands, unsim, stderr, stdout)
         }));
-        let (outcome, simulated, unsim, stderr) = match result {
+        let (outcome, simulated, unsim, stderr, stdout) = match result {
             Ok(r) => r,
             Err(payload) => {
                 st.fs = before;
@@ -492,9 +493,13 @@ mod bench {
                 .lines()
                 .rev()
                 .find(|l| !l.trim().is_empty() && !l.starts_with('+'));
-            let msg = match last {
-                Some(l) => normalize_message(l),
-                None => format!("exit code {} (nothing on stderr)", outcome.status),
+            // Nothing on stderr: what the script printed last says why
+            // (`echo "No build tags found"; exit 1`).
+            let last_out = stdout.lines().rev().find(|l| !l.trim().is_empty());
+            let msg = match (last, last_out) {
+                (Some(l), _) => normalize_message(l),
+                (None, Some(l)) => format!("(stdout) {}", normalize_message(l)),
+                (None, None) => format!("exit code {} (no output)", outcome.status),
             };
             if let Ok(want) = std::env::var("SIMULATE_SHOW")
                 && msg.contains(&want)
@@ -784,12 +789,13 @@ mod bench {
             t.runs as f64 / median
         );
         println!(
-            "command invocations: {commands} ran or reported: {} simulated ({:.1}%), {} not simulated ({:.1}%); besides, {} not found in the image",
+            "command invocations: {commands} ran or reported: {} simulated ({:.1}%), {} not simulated ({:.1}%); besides, {} not found in the image ({:.1}% simulated counting those)",
             t.simulated,
             pct(t.simulated, commands),
             t.unsimulated,
             pct(t.unsimulated, commands),
-            t.not_found
+            t.not_found,
+            pct(t.simulated, commands + t.not_found)
         );
         let r = t.runs as u64;
         println!(
@@ -829,7 +835,7 @@ mod bench {
         let failed = (t.runs_failed + t.runs_stopped + t.runs_syntax) as u64;
         let failures = top(&t.failures, 10);
         table(
-            "top 10 failure messages (last stderr line of the failed RUN, `set -x` trace skipped)",
+            "top 10 failure messages (last stderr line of the failed RUN, `set -x` trace skipped; else its last stdout line)",
             &failures,
             failed,
         );
