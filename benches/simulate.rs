@@ -33,10 +33,12 @@
 //! they would). The mapping is printed.
 //!
 //! COPY and ADD have no build context to copy from: they are synthesised.
-//! Heredoc sources are written as given; a source whose name has a dot,
-//! and an ADD URL, become an empty file (`package.json` a name and version,
-//! other `*.json` `{}`, `go.mod` a module line, so that package managers
-//! can read them); a source without a dot, `.` or a glob becomes a
+//! Heredoc sources are written as given; an ADD URL gets what `curl` makes
+//! up for it (`cmd::curl::download`); an ADD of a local tarball becomes the
+//! destination directory (its unpacked content is unknown); another source
+//! whose name has a dot becomes an empty file (`package.json` a name and
+//! version, other `*.json` `{}`, `go.mod` a module line, so that package
+//! managers can read them); a source without a dot, `.` or a glob becomes a
 //! directory; owners and modes are not applied. Scripts that read
 //! what a COPY brought can therefore fail where a real build would not; so
 //! can those that read a `RUN --mount` bind of the context (not synthesised).
@@ -525,7 +527,7 @@ mod bench {
         }
     }
 
-    fn synthesize_copy(st: &mut Stage, files: &SourcesAndDest) {
+    fn synthesize_copy(st: &mut Stage, files: &SourcesAndDest, add: bool) {
         let base = if st.workdir.is_empty() {
             "/"
         } else {
@@ -571,7 +573,17 @@ mod bench {
             } else {
                 dest.clone()
             };
-            if url || (name.contains('.') && !src.ends_with('/')) {
+            const ARCHIVES: [&str; 7] = [
+                ".tar", ".tar.gz", ".tgz", ".tar.xz", ".txz", ".tar.bz2", ".tbz2",
+            ];
+            if add && url {
+                // What curl would have made up for the URL.
+                let data = interp::cmd::curl::download(src, EPOCH);
+                write(&mut st.fs, &target, &data);
+            } else if add && ARCHIVES.iter().any(|e| name.ends_with(e)) {
+                // A local archive is unpacked into the destination.
+                let _ = st.fs.mkdir_all(&dest, dir);
+            } else if url || (name.contains('.') && !src.ends_with('/')) {
                 write(&mut st.fs, &target, placeholder(name));
             } else {
                 let _ = st.fs.mkdir_all(&target, dir);
@@ -697,8 +709,8 @@ mod bench {
                         };
                         let _ = st.fs.mkdir_all(&st.workdir, meta);
                     }
-                    Instr::Copy(c) => synthesize_copy(&mut st, &c.files),
-                    Instr::Add(c) => synthesize_copy(&mut st, &c.files),
+                    Instr::Copy(c) => synthesize_copy(&mut st, &c.files, false),
+                    Instr::Add(c) => synthesize_copy(&mut st, &c.files, true),
                     Instr::Run(run) => {
                         let line = lines.line_col(ins.span.start).line;
                         run_one(&mut st, &run.command, line, t)
