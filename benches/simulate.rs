@@ -763,6 +763,12 @@ mod bench {
                 .unwrap_or_default();
             PANIC_AT.with(|p| *p.borrow_mut() = at);
         }));
+        // Panics must unwind to be counted (the release profile aborts;
+        // cargo builds benches with unwinding): check once.
+        assert!(
+            catch_unwind(|| panic!("self-check")).is_err(),
+            "panics must unwind"
+        );
         let files = corpus();
         let mut images = Images::default();
         // The first pass counts (and loads the catalog images it needs).
