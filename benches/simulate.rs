@@ -26,7 +26,9 @@
 //!
 //! Base images: a stage's FROM naming an earlier stage starts from that
 //! stage's end state; otherwise the image is looked up in the catalog
-//! (`catalog::lookup`), by its tag, then as `latest`; an image the catalog
+//! (`catalog::lookup`), by its tag, then as the repository's `alpine` tag
+//! for an alpine variant, else its `slim` tag for a slim one, then
+//! `latest`; an image the catalog
 //! does not have is replaced by family: a name containing `alpine` by
 //! alpine, `busybox` by busybox, anything else by debian:bookworm when the
 //! catalog has it, else alpine. `scratch` stays empty (its RUNs fail, as
@@ -97,6 +99,8 @@ mod bench {
         /// What it was mapped to, for the report (`alpine:3.20`).
         shown: String,
         fs: Fs,
+        /// The image's SHELL (empty: `/bin/sh -c`).
+        shell: Vec<String>,
         env: Vec<String>,
         workdir: String,
         user: String,
@@ -115,7 +119,8 @@ mod bench {
                 .or_insert_with(|| {
                     catalog::lookup(repo, tag).map(|c| Base {
                         shown: format!("{}:{tag}", repo.trim_start_matches("docker.io/library/")),
-                        fs: c.fs,
+                        fs: c.fs(),
+                        shell: c.config.shell.clone(),
                         env: c.config.env,
                         workdir: c.config.working_dir,
                         user: c.config.user,
@@ -131,6 +136,7 @@ mod bench {
                 return Base {
                     shown: "scratch".into(),
                     fs: Fs::new(),
+                    shell: Vec::new(),
                     env: Vec::new(),
                     workdir: String::new(),
                     user: String::new(),
@@ -139,12 +145,23 @@ mod bench {
             if !base.contains('$')
                 && let Ok(r) = layerlab::build::engine::normalize(base)
             {
+                // The tag, else the repository's variant of the same
+                // family (`node:18-alpine` → `node:alpine`, `python:3.9-slim`
+                // → `python:slim`), else its latest (not for an alpine tag).
                 let tag = r.tag.clone().unwrap_or_else(|| "latest".into());
-                if let Some(b) = self
-                    .catalog(&r.name(), &tag)
-                    .or_else(|| self.catalog(&r.name(), "latest"))
-                {
-                    return b;
+                let mut tags = vec![tag.as_str()];
+                if tag.contains("alpine") {
+                    tags.push("alpine");
+                } else {
+                    if tag.contains("slim") {
+                        tags.push("slim");
+                    }
+                    tags.push("latest");
+                }
+                for t in tags {
+                    if let Some(b) = self.catalog(&r.name(), t) {
+                        return b;
+                    }
                 }
             }
             let family = if lower.contains("alpine") {
@@ -664,7 +681,11 @@ mod bench {
                         args: BTreeMap::new(),
                         workdir: img.workdir,
                         user: img.user,
-                        shell: vec!["/bin/sh".into(), "-c".into()],
+                        shell: if img.shell.is_empty() {
+                            vec!["/bin/sh".into(), "-c".into()]
+                        } else {
+                            img.shell
+                        },
                         unsimulated: false,
                     }
                 }
