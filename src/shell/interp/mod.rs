@@ -162,6 +162,10 @@ pub struct Context<'a> {
     /// Output beyond [`Limits::max_output`] was dropped.
     pub truncated: bool,
     pub unsimulated: Vec<Unsimulated>,
+    /// Commands (builtins included) that ran through their simulation and
+    /// recorded nothing in [`Context::unsimulated`] for themselves: the
+    /// other side of the coverage count (benches/simulate.rs).
+    pub simulated_commands: u64,
     /// What ran on made-up data, in order.
     pub simulated: Vec<Simulated>,
     /// SHA-256 digests of the contents simulated downloads produced, so that
@@ -201,6 +205,7 @@ impl<'a> Context<'a> {
             log: Vec::new(),
             truncated: false,
             unsimulated: Vec::new(),
+            simulated_commands: 0,
             simulated: Vec::new(),
             downloads: Default::default(),
             span: Span { start: 0, end: 0 },
@@ -1019,7 +1024,18 @@ impl<'c, 'a> Shell<'c, 'a> {
             if !missing
                 && (!cmd::is_program(base) || name.contains('/') || self.which(name).is_some())
             {
-                return f(self, io, argv);
+                let before = self.ctx.unsimulated.len();
+                let r = f(self, io, argv);
+                if !self
+                    .ctx
+                    .unsimulated
+                    .iter()
+                    .skip(before)
+                    .any(|u| u.span == span)
+                {
+                    self.ctx.simulated_commands += 1;
+                }
+                return r;
             }
         }
         let found = if name.contains('/') {

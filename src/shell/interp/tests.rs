@@ -142,6 +142,8 @@ fn not_found_and_unsimulated() {
     let r = sh("echo > /usr/bin/make && chmod 755 /usr/bin/make && make && echo next");
     assert_eq!(r.out, "next\n");
     assert_eq!(r.unsimulated, ["make"]);
+    // echo, chmod and echo ran simulated; make did not.
+    assert_eq!(r.simulated_commands, 3);
 }
 
 #[test]

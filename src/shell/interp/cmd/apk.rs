@@ -28,6 +28,8 @@ struct Opts {
     no_cache: bool,
     update: bool,
     quiet: bool,
+    /// `--print-arch`: print the architecture and do nothing else.
+    print_arch: bool,
     virtual_: Option<String>,
     op: Option<String>,
     names: Vec<String>,
@@ -42,6 +44,7 @@ fn parse(argv: &[String]) -> Result<Opts, String> {
             "--no-cache" => o.no_cache = true,
             "-U" | "--update-cache" => o.update = true,
             "-q" | "--quiet" => o.quiet = true,
+            "--print-arch" => o.print_arch = true,
             "-t" | "--virtual" => {
                 i += 1;
                 match argv.get(i) {
@@ -299,6 +302,15 @@ pub fn run(sh: &mut Shell, io: &Io, argv: &[String]) -> R {
             return Ok(1);
         }
     };
+    if o.print_arch {
+        // apk reads /etc/apk/arch; the catalog's images are amd64.
+        let arch = match sh.ctx.fs.read_file("/etc/apk/arch") {
+            Ok(d) => String::from_utf8_lossy(&d).trim().to_string(),
+            Err(_) => "x86_64".to_string(),
+        };
+        sh.out(io, format!("{arch}\n"))?;
+        return Ok(0);
+    }
     let writes = matches!(o.op.as_deref(), Some("add" | "del" | "update" | "upgrade"));
     if writes && sh.ctx.uid != 0 {
         sh.err(io, "ERROR: Unable to lock database: Permission denied\nERROR: Failed to open apk database: Permission denied\n")?;
@@ -678,6 +690,17 @@ mod tests {
 
     fn run(fs: &mut Fs, s: &str) -> Ran {
         run_in(fs, s)
+    }
+
+    #[test]
+    fn print_arch() {
+        // The golang images ask `arch="$(apk --print-arch)"` before anything.
+        let mut fs = alpine();
+        let r = run(&mut fs, "apk --print-arch; echo \"[$(apk --print-arch)]\"");
+        assert_eq!((r.status, r.out.as_str()), (0, "x86_64\n[x86_64]\n"));
+        fs.write_file("/etc/apk/arch", &b"aarch64\n"[..], Meta::new(0o644))
+            .unwrap();
+        assert_eq!(run(&mut fs, "apk --print-arch").out, "aarch64\n");
     }
 
     #[test]

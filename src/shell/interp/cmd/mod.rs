@@ -368,6 +368,8 @@ pub mod testing {
         pub unsimulated: Vec<String>,
         /// The notices of [`crate::shell::interp::Context::simulated`].
         pub simulated: Vec<String>,
+        /// [`crate::shell::interp::Context::simulated_commands`].
+        pub simulated_commands: u64,
     }
 
     /// A small tree: /bin /etc (passwd, group) /tmp /root, a `sh` and `apt-get` on PATH.
@@ -414,6 +416,7 @@ pub mod testing {
             err: String::from_utf8_lossy(&ctx.stderr).into_owned(),
             unsimulated: ctx.unsimulated.iter().map(|u| u.name.clone()).collect(),
             simulated: ctx.simulated.iter().map(|u| u.message.clone()).collect(),
+            simulated_commands: ctx.simulated_commands,
             outcome,
         }
     }

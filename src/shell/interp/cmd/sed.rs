@@ -342,11 +342,27 @@ pub fn run(sh: &mut Shell, io: &Io, argv: &[String]) -> R {
         }
         return Ok(status);
     }
-    let (parts, status) = super::read_inputs(sh, io, "sed", &files)?;
+    // GNU sed's words for a missing input: `sed: can't read f: No such …`.
+    let mut missing = false;
+    let mut readable = Vec::new();
+    for f in &files {
+        match sh.ctx.fs.stat(&sh.ctx.abs(f)) {
+            Err(e) if f != "-" => {
+                sh.err(io, format!("sed: can't read {f}: {}\n", super::why(&e)))?;
+                missing = true;
+            }
+            _ => readable.push(f.clone()),
+        }
+    }
+    let (parts, status) = if readable.is_empty() && missing {
+        (Vec::new(), 0)
+    } else {
+        super::read_inputs(sh, io, "sed", &readable)?
+    };
     let text = String::from_utf8_lossy(&parts.concat()).into_owned();
     let out = apply(&cmds, &text, quiet);
     sh.out(io, out)?;
-    Ok(if status != 0 { 2 } else { 0 })
+    Ok(if status != 0 || missing { 2 } else { 0 })
 }
 
 #[cfg(test)]
@@ -377,5 +393,19 @@ mod tests {
         );
         assert_eq!(r.err, "sed: can't read /nope: No such file or directory\n");
         assert_eq!(&fs.read_file("/tmp/c").unwrap()[..], b"listen 8080;\n");
+    }
+
+    #[test]
+    fn missing_input_says_cant_read() {
+        // As GNU sed: the other files are still read, the status is 2, and
+        // stdin is not read in place of the missing file.
+        let r = sh(
+            "echo a > /tmp/a; echo in | sed s/a/b/ /nope /tmp/a; echo $?; echo in | sed p /nope; echo $?",
+        );
+        assert_eq!(r.out, "b\n2\n2\n");
+        assert_eq!(
+            r.err,
+            "sed: can't read /nope: No such file or directory\nsed: can't read /nope: No such file or directory\n"
+        );
     }
 }

@@ -21,7 +21,8 @@ pub fn run(sh: &mut Shell, io: &Io, argv: &[String]) -> R {
             i += 2;
             continue;
         }
-        if a == "--" {
+        // A lone `-` ends the options as `--` does (`curl … | bash -`).
+        if a == "--" || a == "-" {
             i += 1;
             break;
         }
@@ -108,6 +109,19 @@ pub fn run(sh: &mut Shell, io: &Io, argv: &[String]) -> R {
 #[cfg(test)]
 mod tests {
     use super::super::testing::sh;
+
+    #[test]
+    fn a_lone_dash_ends_the_options() {
+        // As dash and bash: `sh -` reads the script from stdin; an operand
+        // after it is the script file.
+        let r = sh(
+            "echo 'echo \"hi [$0] [$#]\"' | bash -; echo 'echo from $1' > /tmp/s; sh - /tmp/s x",
+        );
+        assert_eq!(
+            (r.out.as_str(), r.err.as_str()),
+            ("hi [bash] [0]\nfrom x\n", "")
+        );
+    }
 
     #[test]
     fn a_new_shell_sees_exported_variables_only() {
