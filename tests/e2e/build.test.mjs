@@ -72,10 +72,10 @@ test("the page builds the example: every step, the alpine base, the image", asyn
   assert.equal(steps[9][0], "#10 [stage-1 5/5] COPY . .");
   for (const [, end] of [...steps.slice(1, 5), ...steps.slice(6)]) assert.match(end, /^#\d+ DONE \d+\.\ds$/);
 
-  // The first build of a step says so; what is not simulated is marked.
+  // The first build of a step says so; apk is simulated, so no notice.
   const second = page.getByTestId("step").nth(1);
   assert.equal(await second.getByTestId("miss-reason").innerText(), "#2 cache miss: not in the cache (first build of this step)");
-  assert.match(await second.getByTestId("notice").innerText(), /⚠ partially simulated: not run: apk \(line \d+\)/);
+  assert.equal(await second.getByTestId("notice").count(), 0);
 
   const id = page.getByTestId("image-id");
   assert.match(await id.innerText(), /^sha256:[0-9a-f]{12}$/);
@@ -167,9 +167,11 @@ test("the Layers tab lists the layers; the COPY layer shows the files it added",
   assert.equal(added, "rgb(90, 209, 138)");
   await page.screenshot({ path: path.join(artifacts, "layers.png") });
 
-  // apk is not simulated yet: the RUN that only runs it makes Docker's empty layer.
+  // apk is simulated: its RUN's layer holds what the packages install.
   await layers.nth(1).click();
-  await page.getByTestId("layer-empty").waitFor();
+  const node = page.getByTestId("layer-file").filter({ hasText: "/usr/bin/node" });
+  await node.first().waitFor();
+  assert.equal(await node.first().getAttribute("class"), "added");
   assert.deepEqual(consoleErrors, []);
 });
 
@@ -181,7 +183,7 @@ test("FROM an image layerlab does not have fails at the FROM; the button jumps t
   assert.match(await finished(4), /Build #4 failed/);
   const error = page.getByTestId("build-error");
   assert.match(await error.innerText(), /docker\.io\/library\/node:18: not found: layerlab works offline/);
-  assert.match(await error.innerText(), /alpine \(3\.20\.3, 3\.20, 3, latest\)/);
+  assert.match(await error.innerText(), /alpine \(3\.21, 3\.20, 3\.19\), busybox \(1\.36\), debian \(bookworm/);
   // The image of the last good build stays, marked as such.
   assert.match(await page.getByTestId("build-result").innerText(), /from build #3, the last that succeeded/);
   assert.ok(await page.getByTestId("image-id").isVisible());
@@ -204,5 +206,34 @@ test("what a RUN prints is in the log", async () => {
   assert.match(await finished(5), /Build #5 done/);
   const out = page.getByTestId("output");
   assert.deepEqual(await out.allInnerTexts(), ["#2 hello from RUN", "#2 root"]);
+  assert.deepEqual(consoleErrors, []);
+});
+
+test("the apt lesson in the page: the rm layer hides the lists with whiteouts and adds nothing", async () => {
+  await replaceDocument(
+    "FROM debian:bookworm\nRUN apt-get update\nRUN apt-get install -y --no-install-recommends curl\nRUN rm -rf /var/lib/apt/lists/*\n",
+  );
+  await page.getByTestId("build-button").click();
+  const state = await finished(6);
+  assert.match(state, /Build #6 done/);
+  const steps = await log();
+  assert.match(steps[0][0], /FROM docker\.io\/library\/debian:bookworm@sha256:[0-9a-f]{64}$/);
+  const install = page.getByTestId("step").nth(2);
+  assert.match(await install.innerText(), /Setting up curl/);
+  assert.equal(await install.getByTestId("notice").count(), 0);
+
+  await page.getByTestId("tab-layers").click();
+  const layers = page.getByTestId("layer");
+  assert.equal(await layers.count(), 4);
+  const rows = await layers.allInnerTexts();
+  assert.match(rows[0], /# debian\.sh --arch 'amd64' out\/ 'bookworm'/);
+  assert.match(rows[1], /apt-get update/);
+  assert.match(rows[1], /\d+(\.\d+)? MB/);
+  await layers.nth(3).click();
+  const files = page.getByTestId("layer-file");
+  const lists = files.filter({ hasText: "_main_binary-amd64_Packages.lz4" });
+  assert.ok((await lists.count()) >= 1);
+  assert.equal(await lists.first().getAttribute("class"), "deleted");
+  await page.screenshot({ path: path.join(artifacts, "apt-lesson.png") });
   assert.deepEqual(consoleErrors, []);
 });
