@@ -371,15 +371,24 @@ pub(super) fn cached_notices(input: &RunInput) -> Vec<String> {
     }
     // Downloads were made up when the step ran; the URLs are not known
     // without running it again, the commands are.
-    let downloads: Vec<String> = all
-        .into_iter()
-        .map(|(n, _)| n)
-        .filter(|n| n == "curl" || n == "wget")
-        .collect();
+    let made_up = |which: &[&str]| -> Vec<String> {
+        all.iter()
+            .filter(|(n, args)| which.contains(&n.as_str()) && interp::cmd::simulates(n, args))
+            .map(|(n, _)| n.clone())
+            .collect()
+    };
+    let downloads = made_up(&["curl", "wget"]);
     if !downloads.is_empty() {
         notices.push(format!(
             "{DOWNLOAD}{} (no network)",
             located(&downloads, &input.source, input.first_line)
+        ));
+    }
+    let keys = made_up(&["gpg", "gpg2", "apt-key"]);
+    if !keys.is_empty() {
+        notices.push(format!(
+            "simulated keys: {} (no network: keys are made up, signatures not checked)",
+            located(&keys, &input.source, input.first_line)
         ));
     }
     notices

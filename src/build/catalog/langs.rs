@@ -557,7 +557,20 @@ fn nginx_scripts(b: &mut Builder) {
 }
 
 /// The files nginx's packages lay out beyond the binary: config, html, logs.
-fn nginx_files(t: &mut Tree, modules_bytes: u64) {
+/// `ln -sf /dev/stdout /var/log/nginx/access.log` and the error log.
+fn log_links(t: &mut Tree) {
+    for (target, log) in [
+        ("/dev/stdout", "/var/log/nginx/access.log"),
+        ("/dev/stderr", "/var/log/nginx/error.log"),
+    ] {
+        let _ = t.fs.remove(log);
+        t.symlink(target, log);
+    }
+}
+
+/// nginx's files; `links`: the logs' links to the container's output in
+/// the same layer.
+fn nginx_files(t: &mut Tree, modules_bytes: u64, links: bool) {
     for d in [
         "/etc/nginx",
         "/etc/nginx/conf.d",
@@ -589,12 +602,8 @@ fn nginx_files(t: &mut Tree, modules_bytes: u64) {
         0o644,
         "<!DOCTYPE html>\n<html>\n<head>\n<title>Error</title>\n</head>\n<body>\n<h1>An error occurred.</h1>\n<p>Sorry, the page you are looking for is currently unavailable.<br/>\nPlease try again later.</p>\n</body>\n</html>\n",
     );
-    for (target, log) in [
-        ("/dev/stdout", "/var/log/nginx/access.log"),
-        ("/dev/stderr", "/var/log/nginx/error.log"),
-    ] {
-        let _ = t.fs.remove(log);
-        t.symlink(target, log);
+    if links {
+        log_links(t);
     }
     payload(
         t,
@@ -632,7 +641,7 @@ pub(super) fn nginx() -> Builder {
     b.env("DYNPKG_RELEASE", "1~bookworm");
     add_user(&mut b.t, "nginx", 101, "/nonexistent", "/bin/false");
     debian::apt_layer(&mut b, "nginx", &BOOKWORM_SLIM);
-    nginx_files(&mut b.t, 96_000_000);
+    nginx_files(&mut b.t, 96_000_000, true);
     b.layer(
         "nginx:1.27.3/install",
         "RUN /bin/sh -c set -x     && groupadd --system --gid 101 nginx     && useradd --system --gid nginx --no-create-home --home /nonexistent --comment \"nginx user\" --shell /bin/false --uid 101 nginx     && apt-get update     && apt-get install --no-install-recommends --no-install-suggests -y gnupg1 ca-certificates     && apt-get install --no-install-recommends --no-install-suggests -y $nginxPackages gettext-base curl     && apt-get remove --purge --auto-remove -y && rm -rf /var/lib/apt/lists/* /etc/apt/sources.list.d/nginx.list     && ln -sf /dev/stdout /var/log/nginx/access.log     && ln -sf /dev/stderr /var/log/nginx/error.log     && mkdir /docker-entrypoint.d # buildkit",
@@ -661,7 +670,7 @@ pub(super) fn nginx_alpine() -> Builder {
     b.env("NJS_VERSION", "0.8.7");
     b.env("NJS_RELEASE", "1");
     add_user(&mut b.t, "nginx", 101, "/var/cache/nginx", "/sbin/nologin");
-    nginx_files(&mut b.t, 6_500_000);
+    nginx_files(&mut b.t, 6_500_000, true);
     b.layer(
         "nginx:1.27.3-alpine/install",
         "RUN /bin/sh -c set -x     && addgroup -g 101 -S nginx     && adduser -S -D -H -u 101 -h /var/cache/nginx -s /sbin/nologin -G nginx -g nginx nginx     && apkArch=\"$(cat /etc/apk/arch)\"     && apk add -X \"https://nginx.org/packages/mainline/alpine/v$(egrep -o '^[0-9]+\\.[0-9]+' /etc/alpine-release)/main\" --no-cache $nginxPackages     && apk add --no-cache tzdata     && ln -sf /dev/stdout /var/log/nginx/access.log     && ln -sf /dev/stderr /var/log/nginx/error.log     && mkdir /docker-entrypoint.d # buildkit",
@@ -694,11 +703,12 @@ pub(super) fn nginx_1_11_9() -> Builder {
     b.env("NGINX_VERSION", "1.11.9-1~jessie");
     add_user(&mut b.t, "nginx", 104, "/nonexistent", "/bin/false");
     debian::apt_layer(&mut b, "nginx", &debian::JESSIE);
-    nginx_files(&mut b.t, 25_000_000);
+    nginx_files(&mut b.t, 25_000_000, false);
     b.layer(
         "nginx:1.11.9/install",
         "/bin/sh -c apt-key adv --keyserver hkp://pgp.mit.edu:80 --recv-keys 573BFD6B3D8FBC641079A6ABABF5BD827BD9BF62 \t&& echo \"deb http://nginx.org/packages/mainline/debian/ jessie nginx\" >> /etc/apt/sources.list \t&& apt-get update \t&& apt-get install --no-install-recommends --no-install-suggests -y \t\t\t\t\t\tca-certificates \t\t\t\t\t\tnginx=${NGINX_VERSION} \t\t\t\t\t\tnginx-module-xslt \t\t\t\t\t\tnginx-module-geoip \t\t\t\t\t\tnginx-module-image-filter \t\t\t\t\t\tnginx-module-perl \t\t\t\t\t\tnginx-module-njs \t\t\t\t\t\tgettext-base \t&& rm -rf /var/lib/apt/lists/*",
     );
+    log_links(&mut b.t);
     b.layer(
         "nginx:1.11.9/logs",
         "/bin/sh -c ln -sf /dev/stdout /var/log/nginx/access.log \t&& ln -sf /dev/stderr /var/log/nginx/error.log",

@@ -23,6 +23,7 @@ pub mod echo;
 pub mod env;
 pub mod find;
 pub mod go;
+pub mod gpg;
 pub mod grep;
 pub mod gzip;
 pub mod head;
@@ -159,6 +160,9 @@ pub fn lookup(name: &str) -> Option<Cmd> {
         "gunzip" => gzip::gunzip,
         "md5sum" | "sha1sum" => sha256sum::unsimulated,
         "sha224sum" | "sha256sum" | "sha384sum" | "sha512sum" => sha256sum::run,
+        "gpg" | "gpg2" => gpg::gpg,
+        "gpgconf" => gpg::gpgconf,
+        "apt-key" => gpg::apt_key,
         "tar" => tar::run,
         "wget" => wget::run,
         "xz" | "unxz" | "xzcat" | "bzip2" | "bunzip2" | "bzcat" | "lzma" | "unlzma" => gzip::other,
@@ -176,6 +180,10 @@ pub fn is_program(name: &str) -> bool {
         "apk"
             | "apt"
             | "apt-get"
+            | "apt-key"
+            | "gpg"
+            | "gpg2"
+            | "gpgconf"
             | "dpkg"
             | "dpkg-query"
             | "go"
@@ -206,6 +214,21 @@ pub fn simulates(name: &str, args: &[Option<String>]) -> bool {
         "npm" => npm::simulates(first),
         "pip" | "pip3" => pip::simulates(first),
         "yarn" => yarn::simulates(first),
+        "gpg" | "gpg2" => args.iter().flatten().any(|a| {
+            matches!(
+                a.split('=').next().unwrap_or(""),
+                "--recv-keys"
+                    | "--recv-key"
+                    | "--receive-keys"
+                    | "--verify"
+                    | "--import"
+                    | "--dearmor"
+                    | "--enarmor"
+                    | "--export"
+            )
+        }),
+        "gpgconf" => args.iter().flatten().any(|a| a.starts_with("--kill")),
+        "apt-key" => matches!(first, Some("add" | "adv")),
         "python" | "python3" => {
             matches!(args, [Some(m), Some(p), ..] if m == "-m" && p == "pip")
         }
