@@ -691,6 +691,102 @@ fn unpack(sh: &mut Shell, d: &Deb, mtime: i64) -> Result<(), crate::vfs::Error> 
     packages::unpack_deb(sh.ctx.fs, d, mtime)
 }
 
+/// `apt-mark auto|manual|showauto|showmanual|hold|unhold|showhold [PKG…]`
+/// on /var/lib/apt/extended_states (a package is manual unless marked
+/// auto). A name may be a regular expression, as apt takes it (`'.*'`).
+pub fn apt_mark(sh: &mut Shell, io: &Io, argv: &[String]) -> R {
+    let args: Vec<&str> = argv[1..]
+        .iter()
+        .map(String::as_str)
+        .filter(|a| !a.starts_with('-'))
+        .collect();
+    let Some((&op, names)) = args.split_first() else {
+        sh.err(io, "E: No command given\n")?;
+        return Ok(100);
+    };
+    let installed: Vec<String> = dpkg::read(sh.ctx.fs)
+        .iter()
+        .filter(|s| s.installed())
+        .map(|s| s.name().to_string())
+        .collect();
+    // Which installed packages `names` select (exact names, else patterns).
+    let select = |names: &[&str]| -> Result<Vec<String>, String> {
+        let mut out = Vec::new();
+        for n in names {
+            if installed.iter().any(|i| i == n) {
+                out.push(n.to_string());
+                continue;
+            }
+            if n.contains(['*', '?', '[', '^', '$', '+']) {
+                let re =
+                    regex_lite::Regex::new(&format!("^(?:{n})$")).map_err(|e| e.to_string())?;
+                out.extend(installed.iter().filter(|i| re.is_match(i)).cloned());
+            } else {
+                return Err(format!("E: Unable to locate package {n}"));
+            }
+        }
+        Ok(out)
+    };
+    let mut auto = read_extended(sh);
+    match op {
+        "showmanual" | "showauto" => {
+            let want_auto = op == "showauto";
+            let mut text = String::new();
+            for i in &installed {
+                if auto.contains(i) == want_auto
+                    && (names.is_empty() || names.contains(&i.as_str()))
+                {
+                    text.push_str(i);
+                    text.push('\n');
+                }
+            }
+            sh.out(io, text)?;
+            Ok(0)
+        }
+        "auto" | "manual" => {
+            let picked = match select(names) {
+                Ok(p) => p,
+                Err(e) => {
+                    sh.err(io, format!("{e}\n"))?;
+                    return Ok(100);
+                }
+            };
+            let mut text = String::new();
+            for p in picked {
+                let changed = if op == "auto" {
+                    auto.insert(p.clone())
+                } else {
+                    auto.remove(&p)
+                };
+                text.push_str(&if changed {
+                    format!(
+                        "{p} set to {}ly installed.\n",
+                        if op == "auto" {
+                            "automatical"
+                        } else {
+                            "manual"
+                        }
+                    )
+                } else {
+                    format!(
+                        "{p} was already set to {}ly installed.\n",
+                        if op == "auto" {
+                            "automatical"
+                        } else {
+                            "manual"
+                        }
+                    )
+                });
+            }
+            write_extended(sh, &auto);
+            sh.out(io, text)?;
+            Ok(0)
+        }
+        "showhold" => Ok(0),
+        _ => sh.not_simulated("apt-mark"),
+    }
+}
+
 fn read_extended(sh: &Shell) -> BTreeSet<String> {
     sh.ctx
         .fs
@@ -943,6 +1039,31 @@ pub mod tests {
 
     fn run(fs: &mut Fs, s: &str) -> Ran {
         run_in(fs, s)
+    }
+
+    #[test]
+    fn apt_mark_saves_and_restores_what_was_manual() {
+        let mut fs = debian();
+        fs.write_file("/usr/bin/apt-mark", &b"\x7fELF"[..], Meta::new(0o755))
+            .unwrap();
+        // docker-library's pattern: build deps are purged, what was manual stays.
+        let r = run(
+            &mut fs,
+            "apt-get update >/dev/null && saved=\"$(apt-mark showmanual)\" && apt-get install -y --no-install-recommends curl >/dev/null && apt-mark showmanual | grep -cx curl && apt-mark showauto | grep -cx libcurl4 && apt-mark auto '.*' > /dev/null && apt-mark manual $saved >/dev/null && apt-mark showmanual | grep -cx curl; apt-mark manual nosuch; echo $?",
+        );
+        assert_eq!(r.out, "1\n1\n0\n100\n", "{}", r.err);
+        assert!(
+            r.err.contains("E: Unable to locate package nosuch"),
+            "{}",
+            r.err
+        );
+        assert!(r.unsimulated.is_empty(), "{:?}", r.unsimulated);
+        let r = run(
+            &mut fs,
+            "apt-mark showauto | grep -cx curl; apt-mark hold curl",
+        );
+        assert_eq!(r.out, "1\n");
+        assert_eq!(r.unsimulated, ["apt-mark"]);
     }
 
     #[test]

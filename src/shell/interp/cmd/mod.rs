@@ -129,6 +129,7 @@ pub fn lookup(name: &str) -> Option<Cmd> {
         "apk" => apk::run,
         "apt" => apt::apt,
         "apt-get" => apt::apt_get,
+        "apt-mark" => apt::apt_mark,
         "dpkg" => dpkg::dpkg,
         "dpkg-query" => dpkg::dpkg_query,
         "go" => go::run,
@@ -181,6 +182,7 @@ pub fn is_program(name: &str) -> bool {
             | "apt"
             | "apt-get"
             | "apt-key"
+            | "apt-mark"
             | "gpg"
             | "gpg2"
             | "gpgconf"
@@ -229,6 +231,10 @@ pub fn simulates(name: &str, args: &[Option<String>]) -> bool {
         }),
         "gpgconf" => args.iter().flatten().any(|a| a.starts_with("--kill")),
         "apt-key" => matches!(first, Some("add" | "adv")),
+        "apt-mark" => matches!(
+            first,
+            Some("auto" | "manual" | "showauto" | "showmanual" | "showhold")
+        ),
         "python" | "python3" => {
             matches!(args, [Some(m), Some(p), ..] if m == "-m" && p == "pip")
         }
