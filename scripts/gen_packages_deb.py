@@ -29,7 +29,7 @@ SEEDS = """nginx curl ca-certificates gnupg gnupg2 dirmngr tini build-essential 
 python3 python3-pip python3-venv python3-dev wget unzip zip xz-utils procps less vim nano
 openssh-client jq sudo locales tzdata gosu iproute2 iputils-ping net-tools dnsutils
 netcat-openbsd libpq-dev default-libmysqlclient-dev postgresql-client rsync bzip2
-file make gcc g++ pkg-config libssl-dev libffi-dev zlib1g-dev supervisor cron gnupg1
+file make gcc g++ pkg-config libssl-dev libffi-dev zlib1g-dev supervisor cron gnupg1 re2c
 lsb-release apt-transport-https software-properties-common gettext-base openssl""".split()
 
 
