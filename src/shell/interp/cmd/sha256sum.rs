@@ -4,14 +4,16 @@
 //! a simulated download (see `curl`) cannot be real: a mismatch there is
 //! reported as `FILE: OK (simulated download, checksum not checked)` and
 //! recorded as simulated, never as a pass of the real file. `md5sum` and
-//! `sha1sum` are not simulated (no MD5 or SHA-1 crate in the build): they
-//! are recorded as not run.
+//! `sha1sum` work the same way (RustCrypto's md-5 and sha1, siblings of
+//! the sha2 crate the layers are hashed with).
 
 use super::super::{Io, R, Shell};
 use sha2::Digest;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Algo {
+    Md5,
+    Sha1,
     Sha224,
     Sha256,
     Sha384,
@@ -21,6 +23,8 @@ pub enum Algo {
 impl Algo {
     pub fn digest(self, data: &[u8]) -> Vec<u8> {
         match self {
+            Algo::Md5 => md5::Md5::digest(data).to_vec(),
+            Algo::Sha1 => sha1::Sha1::digest(data).to_vec(),
             Algo::Sha224 => sha2::Sha224::digest(data).to_vec(),
             Algo::Sha256 => sha2::Sha256::digest(data).to_vec(),
             Algo::Sha384 => sha2::Sha384::digest(data).to_vec(),
@@ -30,6 +34,8 @@ impl Algo {
 
     fn label(self) -> &'static str {
         match self {
+            Algo::Md5 => "MD5",
+            Algo::Sha1 => "SHA1",
             Algo::Sha224 => "SHA224",
             Algo::Sha256 => "SHA256",
             Algo::Sha384 => "SHA384",
@@ -44,19 +50,14 @@ pub fn hex(bytes: &[u8]) -> String {
 
 pub fn run(sh: &mut Shell, io: &Io, argv: &[String]) -> R {
     let algo = match argv[0].rsplit('/').next().unwrap_or("") {
+        "md5sum" => Algo::Md5,
+        "sha1sum" => Algo::Sha1,
         "sha224sum" => Algo::Sha224,
         "sha384sum" => Algo::Sha384,
         "sha512sum" => Algo::Sha512,
         _ => Algo::Sha256,
     };
     main(sh, io, argv, algo)
-}
-
-/// `md5sum`, `sha1sum`: not simulated.
-pub fn unsimulated(sh: &mut Shell, _: &Io, argv: &[String]) -> R {
-    let name = argv[0].rsplit('/').next().unwrap_or("").to_string();
-    sh.unsimulated(&name);
-    Ok(0)
 }
 
 fn main(sh: &mut Shell, io: &Io, argv: &[String], algo: Algo) -> R {
@@ -275,10 +276,14 @@ mod tests {
             r.simulated[1],
             "simulated checksum: standard input had no checksum lines (cut from a simulated download?); nothing was checked"
         );
-        let r = sh("md5sum /etc/passwd; echo $?");
-        assert_eq!(
-            (r.out.as_str(), r.unsimulated),
-            ("0\n", vec!["md5sum".to_string()])
+        // md5sum and sha1sum are real too (RFC 1321's and FIPS 180's "abc").
+        let r = sh(
+            "printf abc | md5sum; printf abc > /tmp/a; sha1sum /tmp/a; echo \"900150983cd24fb0d6963f7d28e17f72  /tmp/a\" | md5sum -c; echo $?",
         );
+        assert_eq!(
+            r.out,
+            "900150983cd24fb0d6963f7d28e17f72  -\na9993e364706816aba3e25717850c26c9cd0d89d  /tmp/a\n/tmp/a: OK\n0\n"
+        );
+        assert!(r.unsimulated.is_empty());
     }
 }
