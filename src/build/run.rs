@@ -377,7 +377,7 @@ pub(super) fn cached_notices(input: &RunInput) -> Vec<String> {
             .map(|(n, _)| n.clone())
             .collect()
     };
-    let downloads = made_up(&["curl", "wget"]);
+    let downloads = made_up(&["curl", "wget", "git"]);
     if !downloads.is_empty() {
         notices.push(format!(
             "{DOWNLOAD}{} (no network)",

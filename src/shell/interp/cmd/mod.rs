@@ -22,6 +22,7 @@ pub mod dpkg;
 pub mod echo;
 pub mod env;
 pub mod find;
+pub mod git;
 pub mod go;
 pub mod gpg;
 pub mod grep;
@@ -162,6 +163,7 @@ pub fn lookup(name: &str) -> Option<Cmd> {
         "md5sum" | "sha1sum" | "sha224sum" | "sha256sum" | "sha384sum" | "sha512sum" => {
             sha256sum::run
         }
+        "git" => git::run,
         "gpg" | "gpg2" => gpg::gpg,
         "gpgconf" => gpg::gpgconf,
         "apt-key" => gpg::apt_key,
@@ -184,6 +186,7 @@ pub fn is_program(name: &str) -> bool {
             | "apt-get"
             | "apt-key"
             | "apt-mark"
+            | "git"
             | "gpg"
             | "gpg2"
             | "gpgconf"
@@ -231,6 +234,22 @@ pub fn simulates(name: &str, args: &[Option<String>]) -> bool {
             )
         }),
         "gpgconf" => args.iter().flatten().any(|a| a.starts_with("--kill")),
+        "git" => matches!(
+            first,
+            Some(
+                "clone"
+                    | "checkout"
+                    | "fetch"
+                    | "pull"
+                    | "reset"
+                    | "submodule"
+                    | "switch"
+                    | "rev-parse"
+                    | "describe"
+                    | "config"
+                    | "init"
+            )
+        ),
         "apt-key" => matches!(first, Some("add" | "adv")),
         "apt-mark" => matches!(
             first,
