@@ -106,13 +106,15 @@ def main():
     progs = collections.defaultdict(list)
     if not os.path.exists(CONTENTS):
         # The programs on PATH each package ships, from the archive's Contents index.
-        gz = subprocess.run(["curl", "-sf", "http://deb.debian.org/debian/dists/bookworm/main/Contents-amd64.gz"],
-                            capture_output=True, check=True).stdout
+        # Architecture: all packages (dpkg-dev, ca-certificates…) are in Contents-all.
         import gzip
         with open(CONTENTS, "w") as f:
-            for line in gzip.decompress(gz).decode("utf-8", "replace").splitlines():
-                if re.match(r"^(usr/)?s?bin/", line):
-                    f.write(line + "\n")
+            for index in ("Contents-amd64.gz", "Contents-all.gz"):
+                gz = subprocess.run(["curl", "-sf", f"http://deb.debian.org/debian/dists/bookworm/main/{index}"],
+                                    capture_output=True, check=True).stdout
+                for line in gzip.decompress(gz).decode("utf-8", "replace").splitlines():
+                    if re.match(r"^(usr/)?s?bin/", line):
+                        f.write(line + "\n")
     for line in open(CONTENTS):
         path, locs = line.rsplit(None, 1)
         for loc in locs.split(","):

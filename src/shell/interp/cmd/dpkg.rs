@@ -346,3 +346,178 @@ mod tests {
         assert_eq!(out, text);
     }
 }
+
+/// `dpkg-architecture -q VAR` (`--query`), or every variable: amd64's.
+pub fn dpkg_architecture(sh: &mut Shell, io: &Io, argv: &[String]) -> R {
+    const VARS: &[(&str, &str)] = &[
+        ("DEB_BUILD_ARCH", "amd64"),
+        ("DEB_BUILD_ARCH_BITS", "64"),
+        ("DEB_BUILD_ARCH_CPU", "amd64"),
+        ("DEB_BUILD_ARCH_ENDIAN", "little"),
+        ("DEB_BUILD_ARCH_OS", "linux"),
+        ("DEB_BUILD_GNU_CPU", "x86_64"),
+        ("DEB_BUILD_GNU_SYSTEM", "linux-gnu"),
+        ("DEB_BUILD_GNU_TYPE", "x86_64-linux-gnu"),
+        ("DEB_BUILD_MULTIARCH", "x86_64-linux-gnu"),
+        ("DEB_HOST_ARCH", "amd64"),
+        ("DEB_HOST_ARCH_BITS", "64"),
+        ("DEB_HOST_ARCH_CPU", "amd64"),
+        ("DEB_HOST_ARCH_ENDIAN", "little"),
+        ("DEB_HOST_ARCH_OS", "linux"),
+        ("DEB_HOST_GNU_CPU", "x86_64"),
+        ("DEB_HOST_GNU_SYSTEM", "linux-gnu"),
+        ("DEB_HOST_GNU_TYPE", "x86_64-linux-gnu"),
+        ("DEB_HOST_MULTIARCH", "x86_64-linux-gnu"),
+        ("DEB_TARGET_ARCH", "amd64"),
+        ("DEB_TARGET_GNU_TYPE", "x86_64-linux-gnu"),
+        ("DEB_TARGET_MULTIARCH", "x86_64-linux-gnu"),
+    ];
+    let mut query = None;
+    let mut i = 1;
+    while i < argv.len() {
+        let a = argv[i].as_str();
+        if a == "-q" || a == "--query" {
+            query = argv.get(i + 1).cloned();
+            i += 1;
+        } else if let Some(v) = a.strip_prefix("-q").filter(|v| !v.is_empty()) {
+            query = Some(v.to_string());
+        } else if let Some(v) = a.strip_prefix("--query=") {
+            query = Some(v.to_string());
+        } else if a == "-l" || a == "--list" {
+        } else {
+            return sh.not_simulated("dpkg-architecture");
+        }
+        i += 1;
+    }
+    match query {
+        Some(q) => match VARS.iter().find(|(k, _)| *k == q) {
+            Some((_, v)) => sh.out(io, format!("{v}\n"))?,
+            None => {
+                sh.err(
+                    io,
+                    format!("dpkg-architecture: error: unknown variable {q}\n"),
+                )?;
+                return Ok(255);
+            }
+        },
+        None => {
+            let text: String = VARS.iter().map(|(k, v)| format!("{k}={v}\n")).collect();
+            sh.out(io, text)?;
+        }
+    }
+    Ok(0)
+}
+
+/// `dpkg-divert [--local] [--rename] [--divert TO] --add|--remove FILE`:
+/// the diversion recorded in /var/lib/dpkg/diversions and, with
+/// `--rename`, the file moved aside.
+pub fn dpkg_divert(sh: &mut Shell, io: &Io, argv: &[String]) -> R {
+    let mut divert = None;
+    let mut rename = false;
+    let mut remove = false;
+    let mut file = None;
+    let mut i = 1;
+    while i < argv.len() {
+        match argv[i].as_str() {
+            "--divert" => {
+                divert = argv.get(i + 1).cloned();
+                i += 1;
+            }
+            "--rename" => rename = true,
+            "--remove" => remove = true,
+            "--add" | "--local" | "--quiet" | "--no-rename" => {}
+            "--package" => i += 1,
+            a if a.starts_with('-') => return sh.not_simulated("dpkg-divert"),
+            a => file = Some(a.to_string()),
+        }
+        i += 1;
+    }
+    let Some(file) = file else {
+        sh.err(io, "dpkg-divert: error: --add needs a single argument\n")?;
+        return Ok(2);
+    };
+    let to = divert.unwrap_or_else(|| format!("{file}.distrib"));
+    const DB: &str = "/var/lib/dpkg/diversions";
+    let mut lines: Vec<String> = sh
+        .ctx
+        .fs
+        .read_file(DB)
+        .map(|d| {
+            String::from_utf8_lossy(&d)
+                .lines()
+                .map(str::to_string)
+                .collect()
+        })
+        .unwrap_or_default();
+    let (from_abs, to_abs) = (sh.ctx.abs(&file), sh.ctx.abs(&to));
+    if remove {
+        if let Some(k) = lines.chunks(3).position(|c| c.first() == Some(&file)) {
+            lines.drain(k * 3..(k * 3 + 3).min(lines.len()));
+            if rename && sh.ctx.fs.lstat(&to_abs).is_ok() {
+                let _ = sh.ctx.fs.rename(&to_abs, &from_abs);
+            }
+            sh.out(
+                io,
+                format!("Removing 'local diversion of {file} to {to}'\n"),
+            )?;
+        } else {
+            sh.out(
+                io,
+                format!("No diversion 'any diversion of {file}', none removed.\n"),
+            )?;
+        }
+    } else {
+        lines.extend([file.clone(), to.clone(), ":".into()]);
+        if rename
+            && sh.ctx.fs.lstat(&from_abs).is_ok()
+            && let Err(e) = sh.ctx.fs.rename(&from_abs, &to_abs)
+        {
+            {
+                sh.err(
+                    io,
+                    format!(
+                        "dpkg-divert: error: rename involves overwriting '{to}': {}\n",
+                        super::why(&e)
+                    ),
+                )?;
+                return Ok(2);
+            }
+        }
+        sh.out(io, format!("Adding 'local diversion of {file} to {to}'\n"))?;
+    }
+    let text: String = lines.iter().map(|l| format!("{l}\n")).collect();
+    let mtime = sh.ctx.mtime;
+    if let Err(e) = crate::packages::write_text(sh.ctx.fs, DB, &text, mtime) {
+        sh.err(
+            io,
+            format!("dpkg-divert: error: {DB}: {}\n", super::why(&e)),
+        )?;
+        return Ok(2);
+    }
+    Ok(0)
+}
+
+#[cfg(test)]
+mod divert_tests {
+    use super::super::testing::{fs, run_in};
+
+    #[test]
+    fn architecture_and_diversions() {
+        let mut fs = fs();
+        for p in ["/usr/bin/dpkg-architecture", "/usr/bin/dpkg-divert"] {
+            fs.write_file(p, &b"\x7fELF"[..], crate::vfs::Meta::new(0o755))
+                .unwrap();
+        }
+        let r = run_in(
+            &mut fs,
+            "dpkg-architecture --query DEB_BUILD_GNU_TYPE; dpkg-architecture -qDEB_HOST_MULTIARCH; dpkg-architecture -q NOPE; echo $?; echo hi > /usr/bin/x; dpkg-divert --add --rename --divert /usr/bin/x.real /usr/bin/x; cat /usr/bin/x.real; test -e /usr/bin/x || echo moved; cat /var/lib/dpkg/diversions",
+        );
+        assert_eq!(
+            r.out,
+            "x86_64-linux-gnu\nx86_64-linux-gnu\n255\nAdding 'local diversion of /usr/bin/x to /usr/bin/x.real'\nhi\nmoved\n/usr/bin/x\n/usr/bin/x.real\n:\n",
+            "{}",
+            r.err
+        );
+        assert!(r.unsimulated.is_empty());
+    }
+}

@@ -24,6 +24,7 @@ pub mod env;
 pub mod find;
 pub mod git;
 pub mod go;
+pub mod gosu;
 pub mod gpg;
 pub mod grep;
 pub mod gzip;
@@ -133,6 +134,8 @@ pub fn lookup(name: &str) -> Option<Cmd> {
         "apt-mark" => apt::apt_mark,
         "dpkg" => dpkg::dpkg,
         "dpkg-query" => dpkg::dpkg_query,
+        "dpkg-architecture" => dpkg::dpkg_architecture,
+        "dpkg-divert" => dpkg::dpkg_divert,
         "go" => go::run,
         "npm" => npm::run,
         "pip" | "pip3" => pip::pip,
@@ -164,6 +167,7 @@ pub fn lookup(name: &str) -> Option<Cmd> {
             sha256sum::run
         }
         "git" => git::run,
+        "gosu" | "su-exec" => gosu::run,
         "gpg" | "gpg2" => gpg::gpg,
         "gpgconf" => gpg::gpgconf,
         "apt-key" => gpg::apt_key,
@@ -187,15 +191,19 @@ pub fn is_program(name: &str) -> bool {
             | "apt-key"
             | "apt-mark"
             | "git"
+            | "gosu"
             | "gpg"
             | "gpg2"
             | "gpgconf"
             | "dpkg"
             | "dpkg-query"
+            | "dpkg-architecture"
+            | "dpkg-divert"
             | "go"
             | "npm"
             | "pip"
             | "pip3"
+            | "su-exec"
             | "python"
             | "python3"
             | "yarn"
