@@ -97,6 +97,19 @@ fn num(s: &str) -> u64 {
     s.parse().unwrap_or(0)
 }
 
+/// Debian's virtual packages that have a single provider, which apt
+/// installs in their place: `libc-dev` → `libc6-dev`.
+pub fn deb_virtual(name: &str) -> Option<&'static str> {
+    static T: OnceLock<BTreeMap<&'static str, &'static str>> = OnceLock::new();
+    T.get_or_init(|| {
+        rows(include_str!("deb-virtual.txt"), 2)
+            .map(|f| (f[0], f[1]))
+            .collect()
+    })
+    .get(name)
+    .copied()
+}
+
 /// Debian bookworm's packages by name.
 pub fn debs() -> &'static BTreeMap<&'static str, Deb> {
     static T: OnceLock<BTreeMap<&'static str, Deb>> = OnceLock::new();

@@ -457,10 +457,21 @@ fn install(sh: &mut Shell, io: &Io, o: &Opts) -> R {
             notes.push_str(&format!("{name} is already the newest version ({v}).\n"));
             continue;
         }
-        let Some(d) = catalog.get(name.as_str()).filter(|_| lists) else {
+        let virtual_of = packages::deb_virtual(&name).filter(|_| lists);
+        let Some(d) = catalog
+            .get(name.as_str())
+            .or_else(|| catalog.get(virtual_of?))
+            .filter(|_| lists)
+        else {
             errors.push_str(&format!("E: Unable to locate package {name}\n"));
             continue;
         };
+        if d.name != name {
+            notes.push_str(&format!(
+                "Note, selecting '{}' instead of '{name}'\n",
+                d.name
+            ));
+        }
         if let Some(v) = ver
             && v != d.version
         {
@@ -1064,6 +1075,28 @@ pub mod tests {
         );
         assert_eq!(r.out, "1\n");
         assert_eq!(r.unsimulated, ["apt-mark"]);
+    }
+
+    #[test]
+    fn a_virtual_package_with_one_provider_installs_the_provider() {
+        let mut fs = debian();
+        let r = run(
+            &mut fs,
+            "apt-get update >/dev/null && apt-get install -y libz-dev && dpkg -s zlib1g-dev | head -2",
+        );
+        assert_eq!(r.status, 0, "{}", r.err);
+        assert!(
+            r.out
+                .contains("Note, selecting 'zlib1g-dev' instead of 'libz-dev'\n"),
+            "{}",
+            r.out
+        );
+        assert!(
+            r.out
+                .ends_with("Package: zlib1g-dev\nStatus: install ok installed\n"),
+            "{}",
+            r.out
+        );
     }
 
     #[test]
