@@ -32,6 +32,7 @@ pub mod head;
 pub mod id;
 pub mod install;
 pub mod ln;
+pub mod locale;
 pub mod ls;
 pub mod mkdir;
 pub mod mktemp;
@@ -168,6 +169,8 @@ pub fn lookup(name: &str) -> Option<Cmd> {
         }
         "git" => git::run,
         "gosu" | "su-exec" => gosu::run,
+        "locale-gen" => locale::locale_gen,
+        "locale" => locale::locale,
         "gpg" | "gpg2" => gpg::gpg,
         "gpgconf" => gpg::gpgconf,
         "apt-key" => gpg::apt_key,
@@ -192,6 +195,8 @@ pub fn is_program(name: &str) -> bool {
             | "apt-mark"
             | "git"
             | "gosu"
+            | "locale"
+            | "locale-gen"
             | "gpg"
             | "gpg2"
             | "gpgconf"
