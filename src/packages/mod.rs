@@ -389,6 +389,12 @@ fn layout(name: &str) -> Vec<PkgFile> {
             text("/var/log/nginx/access.log".into(), String::new()),
             text("/var/log/nginx/error.log".into(), String::new()),
         ],
+        // /usr/bin/gem is the ruby package's (a link to gem3.1 in Debian).
+        "ruby" => vec![PkgFile {
+            path: "/usr/bin/gem".into(),
+            mode: 0o755,
+            content: Content::Text("#!/usr/bin/ruby3.1\nrequire 'rubygems/gem_runner'\nGem::GemRunner.new.run ARGV.clone\n".into()),
+        }],
         _ => Vec::new(),
     }
 }

@@ -22,6 +22,7 @@ pub mod dpkg;
 pub mod echo;
 pub mod env;
 pub mod find;
+pub mod gem;
 pub mod git;
 pub mod go;
 pub mod gosu;
@@ -167,6 +168,7 @@ pub fn lookup(name: &str) -> Option<Cmd> {
         "md5sum" | "sha1sum" | "sha224sum" | "sha256sum" | "sha384sum" | "sha512sum" => {
             sha256sum::run
         }
+        "gem" => gem::run,
         "git" => git::run,
         "gosu" | "su-exec" => gosu::run,
         "locale-gen" => locale::locale_gen,
@@ -193,6 +195,7 @@ pub fn is_program(name: &str) -> bool {
             | "apt-get"
             | "apt-key"
             | "apt-mark"
+            | "gem"
             | "git"
             | "gosu"
             | "locale"
@@ -264,6 +267,7 @@ pub fn simulates(name: &str, args: &[Option<String>]) -> bool {
             )
         ),
         "apt-key" => matches!(first, Some("add" | "adv")),
+        "gem" => matches!(first, Some("install" | "i" | "list")),
         "apt-mark" => matches!(
             first,
             Some("auto" | "manual" | "showauto" | "showmanual" | "showhold")
