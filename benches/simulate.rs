@@ -332,23 +332,7 @@ mod bench {
             let name = prog.rsplit(['/', '\\']).next().unwrap_or(prog);
             return Plan::Unsupported(format!("SHELL {}", name.to_ascii_lowercase()));
         }
-        let mut options = Vec::new();
-        let mut i = 1;
-        while i < shell.len() {
-            let a = &shell[i];
-            if a == "-o" || a == "+o" {
-                if let Some(o) = shell.get(i + 1) {
-                    options.push(a.clone());
-                    options.push(o.clone());
-                }
-                i += 2;
-                continue;
-            }
-            if a.starts_with('-') && a != "-c" && !a.starts_with("--") {
-                options.push(a.trim_end_matches('c').to_string());
-            }
-            i += 1;
-        }
+        let options = layerlab::build::shell_options(shell);
         Plan::Script { script, options }
     }
 

@@ -10,6 +10,7 @@ pub mod image;
 pub mod images;
 pub mod layer;
 mod run;
+pub use run::shell_options;
 pub mod store;
 
 pub use engine::{BuildError, Built, Outcome, Progress, Request, StepReport, build};

@@ -129,24 +129,7 @@ fn plan(input: &RunInput) -> Plan {
             list.join(", ")
         ));
     }
-    // `SHELL ["/bin/bash", "-o", "pipefail", "-c"]`: the options before -c.
-    let mut options = Vec::new();
-    let mut i = 1;
-    while i < shell.len() {
-        let a = &shell[i];
-        if a == "-o" || a == "+o" {
-            if let Some(o) = shell.get(i + 1) {
-                options.push(a.clone());
-                options.push(o.clone());
-            }
-            i += 2;
-            continue;
-        }
-        if a.starts_with('-') && a != "-c" && !a.starts_with("--") {
-            options.push(a.trim_end_matches('c').to_string());
-        }
-        i += 1;
-    }
+    let options = shell_options(shell);
     let mut argv = argv_shell;
     argv.push(text);
     Plan::Script {
@@ -392,6 +375,29 @@ pub(super) fn cached_notices(input: &RunInput) -> Vec<String> {
         ));
     }
     notices
+}
+
+/// The `set` options a SHELL gives the script, those before `-c`:
+/// `["/bin/bash", "-o", "pipefail", "-ec"]` → `-o pipefail -e`.
+pub fn shell_options(shell: &[String]) -> Vec<String> {
+    let mut options = Vec::new();
+    let mut i = 1;
+    while i < shell.len() {
+        let a = &shell[i];
+        if a == "-o" || a == "+o" {
+            if let Some(o) = shell.get(i + 1) {
+                options.push(a.clone());
+                options.push(o.clone());
+            }
+            i += 2;
+            continue;
+        }
+        if a.starts_with('-') && a != "-c" && !a.starts_with("--") {
+            options.push(a.trim_end_matches('c').to_string());
+        }
+        i += 1;
+    }
+    options
 }
 
 /// The notice of every download curl or wget made up.

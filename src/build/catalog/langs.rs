@@ -568,6 +568,24 @@ fn log_links(t: &mut Tree) {
     }
 }
 
+/// The maintainer label the nginx images start with.
+fn nginx_label(b: &mut Builder) {
+    b.meta("LABEL maintainer=NGINX Docker Maintainers <docker-maint@nginx.com>");
+    b.config.labels.push((
+        "maintainer".into(),
+        "NGINX Docker Maintainers <docker-maint@nginx.com>".into(),
+    ));
+}
+
+/// What the nginx images end with: port 80, SIGQUIT, `nginx -g 'daemon off;'`.
+fn nginx_tail(b: &mut Builder) {
+    b.config.exposed_ports = vec!["80/tcp".into()];
+    b.meta("EXPOSE map[80/tcp:{}]");
+    b.config.stop_signal = "SIGQUIT".into();
+    b.meta("STOPSIGNAL SIGQUIT");
+    b.cmd(&["nginx", "-g", "daemon off;"]);
+}
+
 /// nginx's files; `links`: the logs' links to the container's output in
 /// the same layer.
 fn nginx_files(t: &mut Tree, modules_bytes: u64, links: bool) {
@@ -629,11 +647,7 @@ pub(super) fn nginx() -> Builder {
     b.name = "nginx:1.27.3".into();
     // 2024-11-26T18:42:40Z
     b.at(1_732_646_560);
-    b.meta("LABEL maintainer=NGINX Docker Maintainers <docker-maint@nginx.com>");
-    b.config.labels.push((
-        "maintainer".into(),
-        "NGINX Docker Maintainers <docker-maint@nginx.com>".into(),
-    ));
+    nginx_label(&mut b);
     b.env("NGINX_VERSION", "1.27.3");
     b.env("NJS_VERSION", "0.8.7");
     b.env("NJS_RELEASE", "1~bookworm");
@@ -647,11 +661,7 @@ pub(super) fn nginx() -> Builder {
         "RUN /bin/sh -c set -x     && groupadd --system --gid 101 nginx     && useradd --system --gid nginx --no-create-home --home /nonexistent --comment \"nginx user\" --shell /bin/false --uid 101 nginx     && apt-get update     && apt-get install --no-install-recommends --no-install-suggests -y gnupg1 ca-certificates     && apt-get install --no-install-recommends --no-install-suggests -y $nginxPackages gettext-base curl     && apt-get remove --purge --auto-remove -y && rm -rf /var/lib/apt/lists/* /etc/apt/sources.list.d/nginx.list     && ln -sf /dev/stdout /var/log/nginx/access.log     && ln -sf /dev/stderr /var/log/nginx/error.log     && mkdir /docker-entrypoint.d # buildkit",
     );
     nginx_scripts(&mut b);
-    b.config.exposed_ports = vec!["80/tcp".into()];
-    b.meta("EXPOSE map[80/tcp:{}]");
-    b.config.stop_signal = "SIGQUIT".into();
-    b.meta("STOPSIGNAL SIGQUIT");
-    b.cmd(&["nginx", "-g", "daemon off;"]);
+    nginx_tail(&mut b);
     b
 }
 
@@ -659,11 +669,7 @@ pub(super) fn nginx_alpine() -> Builder {
     let mut b = alpine::alpine_3_20();
     b.name = "nginx:1.27.3-alpine".into();
     b.at(1_732_646_560);
-    b.meta("LABEL maintainer=NGINX Docker Maintainers <docker-maint@nginx.com>");
-    b.config.labels.push((
-        "maintainer".into(),
-        "NGINX Docker Maintainers <docker-maint@nginx.com>".into(),
-    ));
+    nginx_label(&mut b);
     b.env("NGINX_VERSION", "1.27.3");
     b.env("PKG_RELEASE", "1");
     b.env("DYNPKG_RELEASE", "1");
@@ -685,11 +691,7 @@ pub(super) fn nginx_alpine() -> Builder {
         "RUN /bin/sh -c set -x     && apkArch=\"$(cat /etc/apk/arch)\"     && apk add -X \"https://nginx.org/packages/mainline/alpine/v$(egrep -o '^[0-9]+\\.[0-9]+' /etc/alpine-release)/main\" --no-cache nginx-module-xslt=${NGINX_VERSION}-r${DYNPKG_RELEASE} nginx-module-geoip=${NGINX_VERSION}-r${DYNPKG_RELEASE} nginx-module-image-filter=${NGINX_VERSION}-r${DYNPKG_RELEASE} nginx-module-njs=${NGINX_VERSION}.${NJS_VERSION}-r${NJS_RELEASE} # buildkit",
     );
     nginx_scripts(&mut b);
-    b.config.exposed_ports = vec!["80/tcp".into()];
-    b.meta("EXPOSE map[80/tcp:{}]");
-    b.config.stop_signal = "SIGQUIT".into();
-    b.meta("STOPSIGNAL SIGQUIT");
-    b.cmd(&["nginx", "-g", "daemon off;"]);
+    nginx_tail(&mut b);
     b
 }
 

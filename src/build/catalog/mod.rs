@@ -69,8 +69,6 @@ pub struct History {
 pub struct CatalogImage {
     /// Repository as Docker normalises it (`docker.io/library/alpine`).
     pub repository: &'static str,
-    /// The tag it was asked by.
-    pub tag: String,
     pub layers: Vec<CatalogLayer>,
     pub history: Vec<History>,
     pub config: BaseConfig,
@@ -226,7 +224,6 @@ pub fn lookup(repository: &str, tag: &str) -> Option<CatalogImage> {
             "nginx" => "docker.io/library/nginx",
             _ => "docker.io/library/golang",
         },
-        tag: tag.to_string(),
         created: b.history.last().map(|h| h.created).unwrap_or(0),
         layers: b.layers,
         history: b.history,

@@ -777,12 +777,11 @@ pub fn cache_items(
                     image: format!("cache record {}", r.key),
                     message: e.to_string(),
                 })?;
-                let size = match known.get(&d) {
-                    Some(s) => *s,
-                    None if crate::build::catalog::memo_of(&d).is_some() => {
-                        crate::build::catalog::memo_of(&d).map_or(0, |m| m.content)
-                    }
-                    None => match store.blob(&d)? {
+                let size = match (known.get(&d), crate::build::catalog::memo_of(&d)) {
+                    (Some(s), _) => *s,
+                    // A catalog layer: known without making its bytes.
+                    (None, Some(m)) => m.content,
+                    (None, None) => match store.blob(&d)? {
                         Some(b) => tar_size(&b, &l.media_type).unwrap_or(b.len() as u64),
                         None => 0,
                     },

@@ -499,15 +499,11 @@ pub fn dpkg_divert(sh: &mut Shell, io: &Io, argv: &[String]) -> R {
 
 #[cfg(test)]
 mod divert_tests {
-    use super::super::testing::{fs, run_in};
+    use super::super::testing::{fs_with, run_in};
 
     #[test]
     fn architecture_and_diversions() {
-        let mut fs = fs();
-        for p in ["/usr/bin/dpkg-architecture", "/usr/bin/dpkg-divert"] {
-            fs.write_file(p, &b"\x7fELF"[..], crate::vfs::Meta::new(0o755))
-                .unwrap();
-        }
+        let mut fs = fs_with(&["/usr/bin/dpkg-architecture", "/usr/bin/dpkg-divert"]);
         let r = run_in(
             &mut fs,
             "dpkg-architecture --query DEB_BUILD_GNU_TYPE; dpkg-architecture -qDEB_HOST_MULTIARCH; dpkg-architecture -q NOPE; echo $?; echo hi > /usr/bin/x; dpkg-divert --add --rename --divert /usr/bin/x.real /usr/bin/x; cat /usr/bin/x.real; test -e /usr/bin/x || echo moved; cat /var/lib/dpkg/diversions",

@@ -270,17 +270,11 @@ fn install(sh: &mut Shell, io: &Io, args: &[String]) -> R {
 
 #[cfg(test)]
 mod tests {
-    use super::super::testing::{fs, run_in};
+    use super::super::testing::{fs_with, run_in};
 
     #[test]
     fn install_writes_gems_specs_cache_and_bins() {
-        let mut fs = fs();
-        fs.write_file(
-            "/usr/bin/gem",
-            &b"\x7fELF"[..],
-            crate::vfs::Meta::new(0o755),
-        )
-        .unwrap();
+        let mut fs = fs_with(&["/usr/bin/gem"]);
         let r = run_in(
             &mut fs,
             "gem install puma --no-document && ls /var/lib/gems/3.1.0/gems && test -x /usr/local/bin/puma && gem list; gem install bundler -v 2.5.23 | tail -1; gem install nosuchgem; gem build x.gemspec",

@@ -330,17 +330,10 @@ pub fn run(sh: &mut Shell, io: &Io, argv: &[String]) -> R {
 
 #[cfg(test)]
 mod tests {
-    use super::super::testing::{fs, run_in};
+    use super::super::testing::{fs, fs_with, run_in};
 
     fn with_git() -> crate::vfs::Fs {
-        let mut fs = fs();
-        fs.write_file(
-            "/usr/bin/git",
-            &b"\x7fELF"[..],
-            crate::vfs::Meta::new(0o755),
-        )
-        .unwrap();
-        fs
+        fs_with(&["/usr/bin/git"])
     }
 
     #[test]

@@ -69,17 +69,11 @@ pub fn run(sh: &mut Shell, io: &Io, argv: &[String]) -> R {
 
 #[cfg(test)]
 mod tests {
-    use super::super::testing::{fs, run_in};
+    use super::super::testing::{fs_with, run_in};
 
     #[test]
     fn runs_as_the_user_and_comes_back() {
-        let mut fs = fs();
-        for p in ["/usr/local/bin/gosu", "/sbin/su-exec"] {
-            fs.mkdir_all(&p[..p.rfind('/').unwrap()], crate::vfs::Meta::new(0o755))
-                .unwrap();
-            fs.write_file(p, &b"\x7fELF"[..], crate::vfs::Meta::new(0o755))
-                .unwrap();
-        }
+        let mut fs = fs_with(&["/usr/local/bin/gosu", "/sbin/su-exec"]);
         let r = run_in(
             &mut fs,
             "mkdir -m 777 /d; gosu app touch /d/f; gosu nobody:root id; su-exec app:app sh -c 'echo $HOME'; id -u; gosu nosuch true; echo $?; gosu app; echo $?",

@@ -355,15 +355,10 @@ pub fn apt_key(sh: &mut Shell, io: &Io, argv: &[String]) -> R {
 
 #[cfg(test)]
 mod tests {
-    use super::super::testing::{fs, run_in};
+    use super::super::testing::{fs, fs_with, run_in};
 
     fn with_gpg() -> crate::vfs::Fs {
-        let mut fs = fs();
-        for p in ["/usr/bin/gpg", "/usr/bin/gpgconf", "/usr/bin/apt-key"] {
-            fs.write_file(p, &b"\x7fELF"[..], crate::vfs::Meta::new(0o755))
-                .unwrap();
-        }
-        fs
+        fs_with(&["/usr/bin/gpg", "/usr/bin/gpgconf", "/usr/bin/apt-key"])
     }
 
     #[test]

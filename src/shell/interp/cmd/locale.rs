@@ -150,17 +150,11 @@ pub fn locale(sh: &mut Shell, io: &Io, argv: &[String]) -> R {
 
 #[cfg(test)]
 mod tests {
-    use super::super::testing::{fs, run_in};
+    use super::super::testing::{fs_with, run_in};
 
     #[test]
     fn locale_gen_compiles_what_locale_gen_lists() {
-        let mut fs = fs();
-        for p in ["/usr/sbin/locale-gen", "/usr/bin/locale"] {
-            fs.mkdir_all(&p[..p.rfind('/').unwrap()], crate::vfs::Meta::new(0o755))
-                .unwrap();
-            fs.write_file(p, &b"\x7fELF"[..], crate::vfs::Meta::new(0o755))
-                .unwrap();
-        }
+        let mut fs = fs_with(&["/usr/sbin/locale-gen", "/usr/bin/locale"]);
         let r = run_in(
             &mut fs,
             "printf '# en_GB.UTF-8 UTF-8\\nde_DE.UTF-8 UTF-8\\n' > /etc/locale.gen; sed -i 's/^# en_GB/en_GB/' /etc/locale.gen; locale-gen en_US.UTF-8 && locale -a; LANG=en_US.UTF-8 locale | head -2",

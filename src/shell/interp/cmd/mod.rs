@@ -466,6 +466,18 @@ pub mod testing {
         fs
     }
 
+    /// [`fs`] with these programs installed (so that the simulated
+    /// commands that run only where the image has them run).
+    pub fn fs_with(programs: &[&str]) -> Fs {
+        let mut fs = fs();
+        for p in programs {
+            fs.mkdir_all(&p[..p.rfind('/').unwrap_or(0)], Meta::new(0o755))
+                .unwrap();
+            fs.write_file(p, &b"\x7fELF"[..], Meta::new(0o755)).unwrap();
+        }
+        fs
+    }
+
     pub fn run_in(fs: &mut Fs, src: &str) -> Ran {
         let script = crate::shell::parse(src).expect("the test script parses");
         let mut ctx = Context::new(fs);
