@@ -63,6 +63,14 @@ enum Command {
     Save(SaveArgs),
     /// Load images from a tar archive (an OCI image layout).
     Load(LoadArgs),
+    /// Log in to a registry (credentials go to $XDG_CONFIG_HOME/layerlab/config.json, mode 0600).
+    Login(LoginArgs),
+    /// Log out from a registry.
+    Logout(LogoutArgs),
+    /// Upload an image to a registry.
+    Push(PushArgs),
+    /// Download an image from a registry.
+    Pull(PullArgs),
     /// Manage the image store.
     System {
         #[command(subcommand)]
@@ -73,12 +81,15 @@ enum Command {
 mod build_cmd;
 mod images_cmd;
 mod lint_cmd;
+mod net;
+mod registry_cmd;
 pub mod store;
 use build_cmd::{BuildArgsCli, build_cmd};
 use images_cmd::{
     HistoryArgs, ImageCmd, ImagesArgs, InspectArgs, LoadArgs, RmiArgs, SaveArgs, SystemCmd, TagArgs,
 };
 use lint_cmd::{LintArgs, lint_cmd};
+use registry_cmd::{LoginArgs, LogoutArgs, PullArgs, PushArgs};
 
 pub fn main() -> ExitCode {
     let cli = Cli::parse();
@@ -154,6 +165,10 @@ fn run(cli: Cli) -> Result<ExitCode> {
         Command::Inspect(a) => images_cmd::inspect_cmd(a),
         Command::Save(a) => images_cmd::save_cmd(a),
         Command::Load(a) => images_cmd::load_cmd(a),
+        Command::Login(a) => registry_cmd::login_cmd(a),
+        Command::Logout(a) => registry_cmd::logout_cmd(a),
+        Command::Push(a) => registry_cmd::push_cmd(a),
+        Command::Pull(a) => registry_cmd::pull_cmd(a),
         Command::System {
             cmd: SystemCmd::Df { verbose },
         } => images_cmd::system_df_cmd(verbose),
