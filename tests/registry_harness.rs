@@ -9,7 +9,9 @@ mod common;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
-use common::registry::{Auth, PASS, Registry, USER, header, header_joined, http, unique_temp_dir};
+use common::registry::{
+    Auth, PASS, Registry, Response, USER, header, header_joined, http, unique_temp_dir,
+};
 use layerlab::oci::image::{ImageConfig, RootFs, rfc3339_utc};
 use layerlab::oci::layout::ImageLayout;
 use layerlab::oci::tar::{Compression, Entry, write_layer};
@@ -125,7 +127,7 @@ fn assert_inspected(out: &Output) {
 }
 
 /// A browser's preflight for a blob upload's PUT with credentials.
-fn preflight(reg: &Registry) -> (u16, Vec<(String, String)>, Vec<u8>) {
+fn preflight(reg: &Registry) -> Response {
     let r = http(
         "OPTIONS",
         &reg.url("/v2/harness/app/blobs/uploads/"),

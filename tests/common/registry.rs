@@ -77,6 +77,15 @@ impl Registry {
         let port = free_port();
         let addr = format!("127.0.0.1:{port}");
 
+        // Built first so that its Drop cleans up after a failure below.
+        let mut registry = Registry {
+            dir,
+            storage: storage.clone(),
+            addr,
+            auth,
+            child: None,
+            token: None,
+        };
         let auth_yaml = match auth {
             Auth::None => String::new(),
             Auth::Htpasswd => {
@@ -89,34 +98,24 @@ impl Registry {
                     "htpasswd failed: {}",
                     String::from_utf8_lossy(&out.stderr)
                 );
-                let file = dir.join("htpasswd");
+                let file = registry.dir.join("htpasswd");
                 std::fs::write(&file, &out.stdout).unwrap();
                 format!(
                     "auth:\n  htpasswd:\n    realm: {REALM}\n    path: {}\n",
                     yaml_str(&file)
                 )
             }
-            Auth::Token => String::new(),
-        };
-        let mut registry = Registry {
-            dir,
-            storage: storage.clone(),
-            addr,
-            auth,
-            child: None,
-            token: None,
-        };
-        let auth_yaml = if auth == Auth::Token {
-            let token = TokenServer::start(&registry.dir.join("token"));
-            let yaml = format!(
-                "auth:\n  token:\n    realm: http://127.0.0.1:{}/token\n    service: {SERVICE}\n    issuer: {ISSUER}\n    rootcertbundle: {}\n",
-                token.port,
-                yaml_str(&token.cert)
-            );
-            registry.token = Some(token);
-            yaml
-        } else {
-            auth_yaml
+            Auth::Token => {
+                let token = TokenServer::start(&registry.dir.join("token"));
+                let yaml = format!(
+                    "auth:\n  token:\n    realm: http://127.0.0.1:{}/token\n    service: {SERVICE}\n    \
+                     issuer: {ISSUER}\n    rootcertbundle: {}\n",
+                    token.port,
+                    yaml_str(&token.cert)
+                );
+                registry.token = Some(token);
+                yaml
+            }
         };
 
         let config = format!(
@@ -324,24 +323,18 @@ fn now_secs() -> i64 {
 
 // ---------------------------------------------------------------- HTTP
 
+/// (status, headers in the order sent, body).
+pub type Response = (u16, Vec<(String, String)>, Vec<u8>);
+
 /// A raw HTTP/1.1 request with `Connection: close` over a TcpStream:
 /// (status, headers as sent, body with chunked encoding undone). Panics
 /// when the server cannot be reached.
-pub fn http(
-    method: &str,
-    url: &str,
-    headers: &[(&str, &str)],
-) -> (u16, Vec<(String, String)>, Vec<u8>) {
+pub fn http(method: &str, url: &str, headers: &[(&str, &str)]) -> Response {
     http_body(method, url, headers, &[])
 }
 
 /// [`http`] with a request body (sent with its Content-Length).
-pub fn http_body(
-    method: &str,
-    url: &str,
-    headers: &[(&str, &str)],
-    body: &[u8],
-) -> (u16, Vec<(String, String)>, Vec<u8>) {
+pub fn http_body(method: &str, url: &str, headers: &[(&str, &str)], body: &[u8]) -> Response {
     try_http(method, url, headers, body).unwrap_or_else(|e| panic!("{method} {url}: {e}"))
 }
 
@@ -370,7 +363,7 @@ fn try_http(
     url: &str,
     headers: &[(&str, &str)],
     body: &[u8],
-) -> std::io::Result<(u16, Vec<(String, String)>, Vec<u8>)> {
+) -> std::io::Result<Response> {
     let invalid = |m: String| std::io::Error::new(std::io::ErrorKind::InvalidData, m);
     let rest = url
         .strip_prefix("http://")
