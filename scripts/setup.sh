@@ -7,7 +7,8 @@
 #
 #   scripts/setup.sh            toolchain for building and serving the page
 #   scripts/setup.sh --test     also the browser test tools (chromium, chromedriver)
-#                               and the OCI peers the tests run against (buildah, skopeo, umoci)
+#                               and the OCI peers the tests run against (buildah, skopeo, umoci,
+#                               docker-registry)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -90,6 +91,11 @@ if [ "$want_test" -eq 1 ]; then
   # OCI JSON schemas, python3-jsonschema validates against them.
   step "OCI peers: buildah, skopeo, umoci, image-spec schemas (Debian)"
   apt_install buildah skopeo umoci golang-github-opencontainers-image-spec-dev python3-jsonschema
+
+  # tests/common/registry.rs runs a real registry for the push/pull tests:
+  # htpasswd writes its Basic-auth users, openssl its token issuer's key.
+  step "registry: docker-registry, htpasswd, openssl (Debian)"
+  apt_install docker-registry apache2-utils openssl
 fi
 
 step "set-up done"
