@@ -71,6 +71,9 @@ enum Command {
     Push(PushArgs),
     /// Download an image from a registry.
     Pull(PullArgs),
+    /// Forward the page's registry requests to registries a browser cannot
+    /// reach (no CORS headers, or a preflight refused), from loopback.
+    Relay(RelayArgs),
     /// Manage the image store.
     System {
         #[command(subcommand)]
@@ -83,6 +86,8 @@ mod images_cmd;
 mod lint_cmd;
 mod net;
 mod registry_cmd;
+mod relay;
+use relay::RelayArgs;
 pub mod store;
 use build_cmd::{BuildArgsCli, build_cmd};
 use images_cmd::{
@@ -169,6 +174,7 @@ fn run(cli: Cli) -> Result<ExitCode> {
         Command::Logout(a) => registry_cmd::logout_cmd(a),
         Command::Push(a) => registry_cmd::push_cmd(a),
         Command::Pull(a) => registry_cmd::pull_cmd(a),
+        Command::Relay(a) => relay::relay_cmd(a),
         Command::System {
             cmd: SystemCmd::Df { verbose },
         } => images_cmd::system_df_cmd(verbose),
