@@ -63,6 +63,10 @@ enum Command {
     Save(SaveArgs),
     /// Load images from a tar archive (an OCI image layout).
     Load(LoadArgs),
+    /// Print a playground link for a context directory (the Dockerfile,
+    /// the files `.dockerignore` keeps, build arguments, target), or with
+    /// --open write a link's playground into a directory.
+    Share(Box<ShareArgs>),
     /// Manage the image store.
     System {
         #[command(subcommand)]
@@ -73,12 +77,14 @@ enum Command {
 mod build_cmd;
 mod images_cmd;
 mod lint_cmd;
+mod share_cmd;
 pub mod store;
 use build_cmd::{BuildArgsCli, build_cmd};
 use images_cmd::{
     HistoryArgs, ImageCmd, ImagesArgs, InspectArgs, LoadArgs, RmiArgs, SaveArgs, SystemCmd, TagArgs,
 };
 use lint_cmd::{LintArgs, lint_cmd};
+use share_cmd::{ShareArgs, share_cmd};
 
 pub fn main() -> ExitCode {
     let cli = Cli::parse();
@@ -154,6 +160,7 @@ fn run(cli: Cli) -> Result<ExitCode> {
         Command::Inspect(a) => images_cmd::inspect_cmd(a),
         Command::Save(a) => images_cmd::save_cmd(a),
         Command::Load(a) => images_cmd::load_cmd(a),
+        Command::Share(a) => share_cmd(*a),
         Command::System {
             cmd: SystemCmd::Df { verbose },
         } => images_cmd::system_df_cmd(verbose),

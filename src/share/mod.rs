@@ -250,8 +250,17 @@ pub fn validate(p: &Playground) -> Result<(), ShareError> {
         if name.contains('=') {
             return Err(bad_name("build argument", name, "contains `=`"));
         }
-        if value.contains('\0') {
-            return Err(bad_name("build argument", name, "its value contains NUL"));
+        // Tabs and newlines are text; other controls in a value from
+        // someone else's link could rewrite the terminal that prints it.
+        if value
+            .chars()
+            .any(|c| c.is_control() && c != '\t' && c != '\n')
+        {
+            return Err(bad_name(
+                "build argument",
+                name,
+                "its value contains a control character",
+            ));
         }
     }
     if let Some(t) = &p.target {
