@@ -68,7 +68,14 @@ fn a_shared_context_opens_as_the_same_files() {
         b"FROM alpine:3.20\nCOPY . /app\n",
         0o644,
     );
-    write(&ctx, ".dockerignore", b"node_modules\n*.md\n", 0o644);
+    // Ignoring itself keeps it out of a build, not out of the link: the page
+    // needs it to apply the rest.
+    write(
+        &ctx,
+        ".dockerignore",
+        b"node_modules\n*.md\n.dockerignore\n",
+        0o644,
+    );
     write(&ctx, "run.sh", b"#!/bin/sh\necho hi\n", 0o755);
     write(&ctx, "src/main.c", b"int main(void) { return 0; }\n", 0o644);
     write(&ctx, "bin/blob", &[0, 1, 2, 0xff, 0xfe], 0o644);
