@@ -7,6 +7,7 @@ pub mod lint;
 pub mod oci;
 pub mod packages;
 pub mod registry;
+pub mod share;
 pub mod shell;
 pub mod vfs;
 

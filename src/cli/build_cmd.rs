@@ -91,15 +91,7 @@ pub fn build_cmd(args: BuildArgsCli) -> Result<ExitCode> {
         Some(p) => super::read_source(p)?,
         None => super::read_source(Path::new("-"))?,
     };
-    // BuildKit reads `<Dockerfile>.dockerignore` next to the Dockerfile
-    // first, then `.dockerignore` in the context.
-    let ignore_text = df_path
-        .as_ref()
-        .map(|p| PathBuf::from(format!("{}.dockerignore", p.display())))
-        .and_then(|p| std::fs::read_to_string(p).ok())
-        .or_else(|| std::fs::read_to_string(args.context.join(".dockerignore")).ok())
-        .unwrap_or_default();
-    let ignore = Dockerignore::parse(&ignore_text).map_err(|e| anyhow::anyhow!("{e}"))?;
+    let (ignore_text, ignore) = read_dockerignore(df_path.as_deref(), &args.context)?;
     let epoch = match std::env::var("SOURCE_DATE_EPOCH") {
         Ok(v) if !v.is_empty() => v
             .parse::<i64>()
@@ -391,8 +383,24 @@ pub fn source_snippet(name: &str, src: &str, start: usize, end: usize) -> String
     out
 }
 
-struct BuildContext {
-    fs: Fs,
+/// The `.dockerignore` a build uses, its text and its patterns. BuildKit
+/// reads `<Dockerfile>.dockerignore` next to the Dockerfile first, then
+/// `.dockerignore` in the context.
+pub(super) fn read_dockerignore(
+    dockerfile: Option<&Path>,
+    context: &Path,
+) -> Result<(String, Dockerignore)> {
+    let text = dockerfile
+        .map(|p| PathBuf::from(format!("{}.dockerignore", p.display())))
+        .and_then(|p| std::fs::read_to_string(p).ok())
+        .or_else(|| std::fs::read_to_string(context.join(".dockerignore")).ok())
+        .unwrap_or_default();
+    let ignore = Dockerignore::parse(&text).map_err(|e| anyhow::anyhow!("{e}"))?;
+    Ok((text, ignore))
+}
+
+pub(super) struct BuildContext {
+    pub(super) fs: Fs,
     bytes: u64,
 }
 
@@ -400,7 +408,7 @@ struct BuildContext {
 /// (a directory it ignores is still walked when a `!` pattern may bring
 /// something back), modes and mtimes from disk, owners 0:0 as BuildKit
 /// sends them, symlinks as symlinks; other file types are skipped.
-fn load_context(root: &Path, ignore: &Dockerignore) -> Result<BuildContext> {
+pub(super) fn load_context(root: &Path, ignore: &Dockerignore) -> Result<BuildContext> {
     let mut fs = Fs::new();
     let mut bytes = 0u64;
     let mut files = 0usize;

@@ -74,6 +74,10 @@ enum Command {
     /// Forward the page's registry requests to registries a browser cannot
     /// reach (no CORS headers, or a preflight refused), from loopback.
     Relay(RelayArgs),
+    /// Print a playground link for a context directory (the Dockerfile,
+    /// the files `.dockerignore` keeps, build arguments, target), or with
+    /// --open write a link's playground into a directory.
+    Share(Box<ShareArgs>),
     /// Manage the image store.
     System {
         #[command(subcommand)]
@@ -88,6 +92,7 @@ mod net;
 mod registry_cmd;
 mod relay;
 use relay::RelayArgs;
+mod share_cmd;
 pub mod store;
 use build_cmd::{BuildArgsCli, build_cmd};
 use images_cmd::{
@@ -95,6 +100,7 @@ use images_cmd::{
 };
 use lint_cmd::{LintArgs, lint_cmd};
 use registry_cmd::{LoginArgs, LogoutArgs, PullArgs, PushArgs};
+use share_cmd::{ShareArgs, share_cmd};
 
 pub fn main() -> ExitCode {
     let cli = Cli::parse();
@@ -175,6 +181,7 @@ fn run(cli: Cli) -> Result<ExitCode> {
         Command::Push(a) => registry_cmd::push_cmd(a),
         Command::Pull(a) => registry_cmd::pull_cmd(a),
         Command::Relay(a) => relay::relay_cmd(a),
+        Command::Share(a) => share_cmd(*a),
         Command::System {
             cmd: SystemCmd::Df { verbose },
         } => images_cmd::system_df_cmd(verbose),
