@@ -4,6 +4,7 @@ use super::build_panel::BuildPanel;
 use super::editor::Editor;
 use super::layers::LayersPanel;
 use super::problems::Problem;
+use super::registry_panel::RegistryPanel;
 use super::rules::{Route, RuleIndex, RulePage};
 use super::state::{Action, EXAMPLE, Playground, Tab};
 use std::cell::RefCell;
@@ -145,6 +146,7 @@ pub fn app() -> Html {
                 .image
                 .as_ref()
                 .map(|i| ("count", i.layers.len().to_string())),
+            Tab::Registry => None,
         }
     };
     let tab = state.tab;
@@ -198,6 +200,10 @@ pub fn app() -> Html {
                         hidden={tab != Tab::Layers} tabindex="0">
                         <LayersPanel image={builds.image.clone()} />
                     </div>
+                    <div class="tabpanel" role="tabpanel" id="panel-registry" aria-labelledby="tab-registry"
+                        hidden={tab != Tab::Registry} tabindex="0">
+                        <RegistryPanel image={builds.image.clone()} session={state.session.clone()} />
+                    </div>
                 </section>
             </main>
             <footer class="foot">{"Parsed, checked and built by layerlab’s Rust core, compiled to WebAssembly: nothing leaves your browser · Esc then Tab leaves the editor"}</footer>
@@ -210,7 +216,7 @@ struct TabListProps {
     current: Tab,
     on_select: Callback<Tab>,
     /// Per tab (in `Tab::ALL` order): a class and a short text beside the label.
-    badges: [Option<(&'static str, String)>; 3],
+    badges: [Option<(&'static str, String)>; 4],
 }
 
 /// The WAI-ARIA tabs pattern: one tab in the Tab order, arrows, Home and End

@@ -16,8 +16,9 @@ use crate::build::{self, Outcome, Request, StepReport};
 use crate::dockerfile::instructions::{self, BuildArgs};
 use crate::dockerfile::{LineIndex, Span};
 use crate::oci::digest::Digest;
-use crate::oci::image::ImageConfig;
+use crate::oci::image::{ImageConfig, Manifest};
 use crate::oci::tar::{self, EntryKind};
+use crate::registry::pull::Pulled;
 use crate::vfs::{self, ChangeKind, Node};
 
 /// How a step of the log ended.
@@ -221,6 +222,39 @@ impl Session {
             contents: RefCell::new(BTreeMap::new()),
             builds: Cell::new(0),
         }
+    }
+
+    /// A copy of the store (blobs are shared, not copied) for work that
+    /// awaits: a push reads it while builds go on.
+    pub fn store_snapshot(&self) -> MemoryStore {
+        self.store.borrow().clone()
+    }
+
+    /// Takes a pulled image from the store a pull worked on: its blobs, then
+    /// its name.
+    pub fn absorb(&self, from: &MemoryStore, pulled: &Pulled) -> Result<(), String> {
+        let read = |d: &Digest| {
+            from.blob(d)
+                .map_err(|e| e.to_string())?
+                .ok_or_else(|| format!("{d} is missing from the pull"))
+        };
+        let mbytes = read(&pulled.manifest)?;
+        let m = Manifest::from_json(&mbytes).map_err(|e| e.to_string())?;
+        let mut store = self.store.borrow_mut();
+        for d in m.layers.iter().chain([&m.config]).map(|l| l.digest) {
+            if !store.has_blob(&d) {
+                store.put_blob(&d, read(&d)?).map_err(|e| e.to_string())?;
+            }
+        }
+        let size = mbytes.len() as u64;
+        store
+            .put_blob(&pulled.manifest, mbytes)
+            .map_err(|e| e.to_string())?;
+        match &pulled.name {
+            Some(n) => store.tag(n, &pulled.manifest, size),
+            None => store.add_image(&pulled.manifest, size),
+        }
+        .map_err(|e| e.to_string())
     }
 
     pub fn context_files(&self) -> &[ContextFile] {

@@ -9,7 +9,9 @@ mod build_panel;
 mod context;
 mod editor;
 mod layers;
+mod net;
 pub mod problems;
+mod registry_panel;
 mod rules;
 mod state;
 

@@ -36,10 +36,11 @@ pub enum Tab {
     Problems,
     Build,
     Layers,
+    Registry,
 }
 
 impl Tab {
-    pub const ALL: [Tab; 3] = [Tab::Problems, Tab::Build, Tab::Layers];
+    pub const ALL: [Tab; 4] = [Tab::Problems, Tab::Build, Tab::Layers, Tab::Registry];
 
     /// For element ids and test ids.
     pub fn key(self) -> &'static str {
@@ -47,6 +48,7 @@ impl Tab {
             Tab::Problems => "problems",
             Tab::Build => "build",
             Tab::Layers => "layers",
+            Tab::Registry => "registry",
         }
     }
 
@@ -55,6 +57,7 @@ impl Tab {
             Tab::Problems => "Problems",
             Tab::Build => "Build",
             Tab::Layers => "Layers",
+            Tab::Registry => "Push & pull",
         }
     }
 }
