@@ -22,6 +22,8 @@ pub const MANIFEST_LIMIT: u64 = 4 << 20;
 /// Blobs up to this size go up in one PUT; larger ones in PATCH chunks.
 pub const MONOLITHIC_LIMIT: usize = 32 << 20;
 pub const CHUNK: usize = 16 << 20;
+/// What a blob GET reads at least, so that an error's body fits.
+const ERROR_BODY_LIMIT: u64 = 64 << 10;
 /// Small blobs try the single `POST ?digest=` first.
 const SINGLE_POST_LIMIT: usize = 64 << 10;
 
@@ -356,8 +358,12 @@ impl<T: Transport> Client<T> {
                 ),
             ));
         }
-        let req =
-            Request::new(Method::Get, self.url(&format!("{repo}/blobs/{digest}"))).limit(size);
+        // The limit also bounds an error's body: a 404's JSON is longer
+        // than a small config blob, and cut off at `size` it would be
+        // reported as an oversized blob. A success is held to exactly
+        // `size` bytes below.
+        let req = Request::new(Method::Get, self.url(&format!("{repo}/blobs/{digest}")))
+            .limit(size.max(ERROR_BODY_LIMIT));
         let res = self.exec(req).await?;
         if !res.is_success() {
             return Err(self.fail(&format!("GET blob {}", digest.short()), &res));

@@ -150,9 +150,11 @@ pub async fn pull<T: Transport>(
     store
         .put_blob(&manifest_digest, mbytes.into())
         .map_err(store_err)?;
-    let mut up_to_date = false;
+    let up_to_date;
     let name = match &reference.digest {
         Some(_) => {
+            // As Docker says of a digest it already has: up to date.
+            up_to_date = had_image && store.images().iter().any(|e| e.manifest == manifest_digest);
             store
                 .add_image(&manifest_digest, msize)
                 .map_err(store_err)?;
