@@ -379,9 +379,8 @@ impl Progress {
 
     fn println(&self, line: &str) {
         match &self.bars {
-            Some(m) => {
-                let _ = m.println(line);
-            }
+            // Lines go to stdout with the bars (stderr) cleared and redrawn.
+            Some(m) => m.suspend(|| println!("{line}")),
             None => println!("{line}"),
         }
     }

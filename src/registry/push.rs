@@ -155,6 +155,11 @@ async fn push_blob<T: Transport>(
             id: id.clone(),
             status: Status::Pushing,
         });
+        on(Event::Progress {
+            id: id.clone(),
+            done: 0,
+            total,
+        });
     }
     let mut progress = |done: u64| {
         if let Some(id) = id {
