@@ -26,7 +26,11 @@ export function create(parent, doc, onChange, onRun) {
         // insertBlankLine, and it would win by coming first.
         Prec.highest(keymap.of([{ key: "Mod-Enter", run: () => { onRun(); return true; } }])),
         EditorView.updateListener.of((u) => {
-          if (u.docChanged) onChange(u.state.doc.toString());
+          if (u.docChanged) {
+            // The start of "keystroke → findings on screen" (app.rs measures the end).
+            performance.mark("layerlab:edit");
+            onChange(u.state.doc.toString());
+          }
         }),
         EditorView.contentAttributes.of({ "aria-label": "Dockerfile" }),
       ],

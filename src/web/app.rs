@@ -66,6 +66,8 @@ pub fn app() -> Html {
             }
         });
     }
+    // After the findings effect above: the text's findings are on screen.
+    use_effect_with(state.source.clone(), |_| super::editor::mark_lint_shown());
     {
         // The build runs on a zero timeout after "building…" was rendered,
         // so the browser gets to paint it before the UI thread is busy.

@@ -64,3 +64,20 @@ impl Editor {
         }
     }
 }
+
+/// Performance entries for the page benchmark (scripts/bench-page.sh) and
+/// the browser's devtools, called once the findings for a text are on
+/// screen: `layerlab:first-lint` the first time, and `layerlab:lint` from the
+/// editor's `layerlab:edit` mark (set on each change) to now.
+pub fn mark_lint_shown() {
+    let Some(p) = web_sys::window().and_then(|w| w.performance()) else {
+        return;
+    };
+    if p.get_entries_by_name("layerlab:first-lint").length() == 0 {
+        let _ = p.mark("layerlab:first-lint");
+    }
+    if p.get_entries_by_name("layerlab:edit").length() > 0 {
+        let _ = p.measure_with_start_mark("layerlab:lint", "layerlab:edit");
+        p.clear_marks_with_mark_name("layerlab:edit");
+    }
+}
