@@ -4,6 +4,8 @@
 //! installed, a failure under CI=true).
 #![cfg(not(target_arch = "wasm32"))]
 
+mod common;
+use common::tool;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -669,22 +671,6 @@ fn ustar_with_one_file(name: &str, data: &[u8]) -> Vec<u8> {
     out.extend_from_slice(data);
     out.resize(out.len().div_ceil(512) * 512 + 1024, 0);
     out
-}
-
-/// skopeo and umoci, when installed; under CI they must be.
-fn tool(name: &str) -> bool {
-    let found = Command::new(name)
-        .arg("--version")
-        .output()
-        .is_ok_and(|o| o.status.success());
-    if !found {
-        assert!(
-            std::env::var("CI").as_deref() != Ok("true"),
-            "{name} is not installed (scripts/setup.sh --test installs it)"
-        );
-        eprintln!("skipping: {name} is not installed (scripts/setup.sh --test installs it)");
-    }
-    found
 }
 
 fn run_tool(cmd: &mut Command) -> String {

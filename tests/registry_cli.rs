@@ -16,6 +16,7 @@ use std::time::{Duration, Instant};
 use base64::Engine;
 use base64::engine::general_purpose::STANDARD;
 use common::registry::*;
+use common::tool;
 use layerlab::oci::digest::Digest;
 
 /// One command's outcome.
@@ -232,25 +233,6 @@ fn big_context(lab: &Lab, len: usize, seed: u64) -> PathBuf {
             ("big.bin", &random_bytes(len, seed)),
         ],
     )
-}
-
-/// skopeo, when installed; under CI it must be.
-fn tool(name: &str) -> bool {
-    let found = Command::new(name)
-        .arg("--version")
-        .output()
-        .is_ok_and(|o| o.status.success());
-    if !found {
-        assert!(
-            std::env::var("CI").as_deref() != Ok("true"),
-            "{name} is not installed (scripts/setup.sh --test installs it)"
-        );
-        let _ = writeln!(
-            std::io::stderr(),
-            "skipping: {name} is not installed (scripts/setup.sh --test installs it)"
-        );
-    }
-    found
 }
 
 fn skopeo(args: &[&str]) -> Vec<u8> {
