@@ -17,5 +17,8 @@ mod state;
 
 /// Mounts the playground on the page's body.
 pub fn start() {
+    if let Some(boot) = gloo::utils::document().get_element_by_id("boot") {
+        boot.remove();
+    }
     yew::Renderer::<app::App>::new().render();
 }
