@@ -4,7 +4,7 @@
 // about every change and answers with diagnostics, which are shown here.
 import { basicSetup } from "codemirror";
 import { EditorView, keymap } from "@codemirror/view";
-import { EditorState, Prec } from "@codemirror/state";
+import { Compartment, EditorState, Prec } from "@codemirror/state";
 import { StreamLanguage } from "@codemirror/language";
 import { dockerFile } from "@codemirror/legacy-modes/mode/dockerfile";
 import { setDiagnostics, lintGutter } from "@codemirror/lint";
@@ -13,13 +13,16 @@ import { oneDark } from "@codemirror/theme-one-dark";
 // Creates an editor in `parent` holding `doc`. `onChange(text)` is called with
 // the whole document after every edit; `onRun()` on Ctrl/Cmd+Enter.
 export function create(parent, doc, onChange, onRun) {
+  // The page's theme is <html data-theme>; the editor follows it.
+  const theme = new Compartment();
+  const themed = () => (document.documentElement.dataset.theme === "light" ? [] : oneDark);
   const view = new EditorView({
     parent,
     state: EditorState.create({
       doc,
       extensions: [
         basicSetup,
-        oneDark,
+        theme.of(themed()),
         StreamLanguage.define(dockerFile),
         lintGutter(),
         // Highest precedence: basicSetup's default keymap binds Mod-Enter to
@@ -36,6 +39,8 @@ export function create(parent, doc, onChange, onRun) {
       ],
     }),
   });
+  new MutationObserver(() => view.dispatch({ effects: theme.reconfigure(themed()) }))
+    .observe(document.documentElement, { attributes: true, attributeFilter: ["data-theme"] });
   return view;
 }
 

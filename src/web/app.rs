@@ -160,6 +160,7 @@ pub fn app() -> Html {
                 <div class="tagline">{"Dockerfile playground — parsed as BuildKit parses it, built into real OCI layers, in your browser"}</div>
                 <div class="spacer"></div>
                 <a class="nav" href="#rules">{"Rules"}</a>
+                <super::theme::ThemeSelect />
                 <div class={status_class} data-testid="status">{status_text}</div>
                 <button type="button" class="build-button" data-testid="build-button" onclick={build}
                     disabled={builds.running} aria-busy={builds.running.to_string()}

@@ -14,6 +14,7 @@ pub mod problems;
 mod registry_panel;
 mod rules;
 mod state;
+mod theme;
 
 /// Mounts the playground on the page's body.
 pub fn start() {
