@@ -2,6 +2,7 @@
 //! rewrite is exercised): what it forwards, what it refuses, and the CORS
 //! headers a page needs. The page's push through it is in
 //! tests/e2e/registry.test.mjs.
+#![cfg(not(target_arch = "wasm32"))]
 
 mod common;
 
