@@ -161,6 +161,7 @@ pub fn app() -> Html {
                 <div class="spacer"></div>
                 <a class="nav" href="#rules">{"Rules"}</a>
                 <super::theme::ThemeSelect />
+                <super::help::Help />
                 <div class={status_class} data-testid="status">{status_text}</div>
                 <button type="button" class="build-button" data-testid="build-button" onclick={build}
                     disabled={builds.running} aria-busy={builds.running.to_string()}

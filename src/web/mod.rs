@@ -8,6 +8,7 @@ pub mod build;
 mod build_panel;
 mod context;
 mod editor;
+mod help;
 mod layers;
 mod net;
 pub mod problems;
