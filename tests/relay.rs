@@ -3,6 +3,8 @@
 //! headers a page needs. The page's push through it is in
 //! tests/e2e/registry.test.mjs.
 
+#![cfg(not(target_arch = "wasm32"))]
+
 mod common;
 
 use std::process::{Child, Command, Stdio};
@@ -55,7 +57,10 @@ fn the_relay_answers_preflights_forwards_registry_paths_and_refuses_the_rest() {
     let (status, ..) = http(
         "OPTIONS",
         &reg.url("/v2/demo/app/blobs/uploads/"),
-        &[("Origin", ORIGIN), ("Access-Control-Request-Method", "POST")],
+        &[
+            ("Origin", ORIGIN),
+            ("Access-Control-Request-Method", "POST"),
+        ],
     );
     assert_eq!(status, 401);
     let url = format!("{}/{}/v2/demo/app/blobs/uploads/", r.base, reg.addr());
@@ -65,7 +70,10 @@ fn the_relay_answers_preflights_forwards_registry_paths_and_refuses_the_rest() {
         &[
             ("Origin", ORIGIN),
             ("Access-Control-Request-Method", "POST"),
-            ("Access-Control-Request-Headers", "authorization,content-type"),
+            (
+                "Access-Control-Request-Headers",
+                "authorization,content-type",
+            ),
         ],
     );
     assert_eq!(status, 204);
@@ -96,9 +104,8 @@ fn the_relay_answers_preflights_forwards_registry_paths_and_refuses_the_rest() {
         "Basic {}",
         base64::engine::general_purpose::STANDARD.encode(format!("{USER}:{PASS}"))
     );
-    let token_url = format!(
-        "{relayed_realm}?service={SERVICE}&scope=repository%3Ademo%2Fapp%3Apull%2Cpush"
-    );
+    let token_url =
+        format!("{relayed_realm}?service={SERVICE}&scope=repository%3Ademo%2Fapp%3Apull%2Cpush");
     let (status, _, body) = http(
         "GET",
         &token_url,
