@@ -148,6 +148,8 @@ test("a new context file is copied; editing it misses the cache at its COPY, nam
   await makeFile("notes.txt", "a note from the context\n");
   assert.ok((await contextPaths()).includes("notes.txt"));
   await page.getByTestId("file-executable").check();
+  // The options are the Build tab's, above the log.
+  await page.getByTestId("tab-build").click();
   await page.getByTestId("build-args").fill("GREETING=hi from a build arg\n");
   await page.getByTestId("target").selectOption("base");
   assert.match(await build(), /done/);
@@ -282,6 +284,7 @@ test("names and contents from someone else's playground render as text", async (
     await p.locator(".cm-content").waitFor();
     await replaceDocument(`# ${PAYLOAD}\nFROM busybox:1.36\nARG NOTE\nCOPY *.txt /in/\nRUN echo $NOTE && cat /in/*.txt\n`, p);
     await makeFile(`${PAYLOAD}.txt`, `${PAYLOAD}\n`, p);
+    await p.getByTestId("tab-build").click();
     await p.getByTestId("build-args").fill(`NOTE=${PAYLOAD}`);
     assert.match(await build(p), /done/);
     assert.deepEqual(await p.getByTestId("output").allInnerTexts(), [`#3 ${PAYLOAD}`, `#3 ${PAYLOAD}`]);
