@@ -206,6 +206,10 @@ pub fn app() -> Html {
             })
         })
     };
+    let choose_layer = {
+        let dispatch = state.dispatcher();
+        Callback::from(move |i: usize| dispatch.dispatch(Action::ChooseLayer(i)))
+    };
     let dismiss = {
         let dispatch = state.dispatcher();
         Callback::from(move |_: MouseEvent| dispatch.dispatch(Action::Notice(None)))
@@ -328,7 +332,9 @@ pub fn app() -> Html {
                 <section class="pane source">
                     <FilesPanel context={state.context.clone()} open={state.open.clone()} dispatch={state.dispatcher()} />
                     <div class="source-main">
-                        <h2>{open_file.as_ref().map_or_else(|| "Dockerfile".to_string(), |f| f.path.clone())}</h2>
+                        <h2 class={classes!(open_file.is_some().then_some("file-title"))}>
+                            {open_file.as_ref().map_or_else(|| "Dockerfile".to_string(), |f| f.path.clone())}
+                        </h2>
                         <div class="editor" ref={host} hidden={open_file.is_some()}></div>
                         if let Some(file) = open_file {
                             <FileEditor {file} ignored={open_ignored} dispatch={state.dispatcher()} />
@@ -362,7 +368,7 @@ pub fn app() -> Html {
                     </div>
                     <div class="tabpanel" role="tabpanel" id="panel-layers" aria-labelledby="tab-layers"
                         hidden={tab != Tab::Layers} tabindex="0">
-                        <LayersPanel image={builds.image.clone()} />
+                        <LayersPanel image={builds.image.clone()} chosen={state.layer} on_choose={choose_layer} />
                     </div>
                     <div class="tabpanel" role="tabpanel" id="panel-registry" aria-labelledby="tab-registry"
                         hidden={tab != Tab::Registry} tabindex="0">

@@ -73,6 +73,11 @@ pub struct Playground {
     pub target: Option<String>,
     /// The context file open in place of the Dockerfile.
     pub open: Option<String>,
+    /// The layer chosen in the Layers tab, by index.
+    pub layer: Option<usize>,
+    /// A link's chosen layer, for the first image built after it opened
+    /// (a link never builds by itself).
+    pub pending_layer: Option<usize>,
     pub tab: Tab,
     pub builds: Builds,
     /// The store and cache every build of this page shares.
@@ -98,6 +103,7 @@ impl PartialEq for Playground {
             && self.build_args_text == other.build_args_text
             && self.target == other.target
             && self.open == other.open
+            && self.layer == other.layer
             && self.tab == other.tab
             && self.builds == other.builds
             && Rc::ptr_eq(&self.session, &other.session)
@@ -127,6 +133,8 @@ impl Playground {
             build_args_error: None,
             target: None,
             open: None,
+            layer: None,
+            pending_layer: None,
             tab: Tab::Problems,
             builds: Builds::default(),
             session: Rc::new(Session::new()),
@@ -163,6 +171,8 @@ impl Playground {
             .and_then(Tab::from_key)
             .unwrap_or(Tab::Problems);
         self.open = None;
+        self.layer = None;
+        self.pending_layer = p.layer.map(|l| l as usize);
         self.loads += 1;
         self.changes += 1;
     }
@@ -175,7 +185,7 @@ impl Playground {
             build_args: self.build_args.to_vec(),
             target: self.target.clone(),
             view: Some(self.tab.key().to_string()).filter(|_| self.tab != Tab::Problems),
-            layer: None,
+            layer: self.layer.and_then(|l| u32::try_from(l).ok()),
         }
     }
 
@@ -307,6 +317,7 @@ pub enum Action {
     },
     SetBuildArgs(String),
     SetTarget(Option<String>),
+    ChooseLayer(usize),
     Notice(Option<String>),
 }
 
@@ -358,6 +369,12 @@ impl Reducible for Playground {
                 // A failure is read in the log, whichever tab asked.
                 if attempt.failure.is_some() {
                     next.tab = Tab::Build;
+                }
+                // A new image has other layers: none is chosen, unless a
+                // link chose one for it.
+                if image.is_some() {
+                    let layers = image.as_ref().map_or(0, |i| i.layers.len());
+                    next.layer = next.pending_layer.take().filter(|l| *l < layers);
                 }
                 next.builds = Builds {
                     running: false,
@@ -511,6 +528,10 @@ impl Reducible for Playground {
                 changes: self.changes + 1,
                 example: None,
                 linked: false,
+                ..(*self).clone()
+            }),
+            Action::ChooseLayer(layer) => Rc::new(Playground {
+                layer: Some(layer),
                 ..(*self).clone()
             }),
             Action::Notice(notice) => Rc::new(Playground {

@@ -176,6 +176,9 @@ test("a new context file is copied; editing it misses the cache at its COPY, nam
 });
 
 test("Share puts the whole playground in the link; a fresh browser opens it without building", async () => {
+  // The open tab and the chosen layer travel too.
+  await page.getByTestId("tab-layers").click();
+  await page.getByTestId("layer").nth(2).click();
   await page.getByTestId("share-button").click();
   const field = page.getByTestId("share-link");
   shareLink = await field.inputValue();
@@ -199,10 +202,13 @@ test("Share puts the whole playground in the link; a fresh browser opens it with
     assert.equal(await p2.getByTestId("build-args").inputValue(), "GREETING=hi from a build arg\n");
     assert.equal(await p2.getByTestId("target").inputValue(), "base");
     // The open tab came along; nothing was built.
-    assert.equal(await p2.getByTestId("tab-build").getAttribute("aria-selected"), "true");
-    assert.equal(await p2.getByTestId("build-state").innerText(), "Not built yet");
+    assert.equal(await p2.getByTestId("tab-layers").getAttribute("aria-selected"), "true");
+    assert.equal(await p2.getByTestId("build-state").textContent(), "Not built yet");
     assert.match(await build(p2), /done/);
-    assert.deepEqual(await p2.getByTestId("output").allInnerTexts(), ["#4 hi from a build arg", "#4 a changed note"]);
+    // The link's layer is chosen in the first image built.
+    assert.equal(await p2.getByTestId("layer").nth(2).getAttribute("aria-pressed"), "true");
+    assert.match(await p2.getByTestId("layer-detail").innerText(), /COPY notes\.txt/);
+    assert.deepEqual(await p2.getByTestId("output").allTextContents(), ["#4 hi from a build arg", "#4 a changed note"]);
     assert.deepEqual(errors, []);
   } finally {
     await fresh.close();
@@ -303,6 +309,29 @@ test("names and contents from someone else's playground render as text", async (
       assert.equal(await q.evaluate(() => window.__pwned), undefined);
       assert.equal(await q.locator("img").count(), 0);
     }
+  } finally {
+    await fresh.close();
+  }
+});
+
+test("a damaged link says why and opens the default example; rule routes still work", async () => {
+  const fresh = await browser.newContext();
+  try {
+    const p = await fresh.newPage();
+    const errors = [];
+    p.on("pageerror", (e) => errors.push(String(e)));
+    await p.goto(`${playground.server.url}#s=1.bm90IGRlZmxhdGU`);
+    await p.getByTestId("notice").filter({ hasText: /This link could not be opened: the link is damaged/ }).waitFor();
+    await p.locator(".cm-line", { hasText: "A small Node.js service" }).waitFor();
+    assert.equal(await p.getByTestId("examples").inputValue(), "node-service");
+    await p.goto(`${playground.server.url}#s=9.abc`);
+    await p.getByTestId("notice").filter({ hasText: /format version 9/ }).waitFor();
+    // A share fragment is not a rule route; a rule route still is one.
+    await p.goto(`${playground.server.url}#rules`);
+    await p.getByTestId("rule-index").waitFor();
+    await p.goto(`${playground.server.url}#rule/DL3018`);
+    await p.getByTestId("rule-page").filter({ hasText: "DL3018" }).waitFor();
+    assert.deepEqual(errors, []);
   } finally {
     await fresh.close();
   }
