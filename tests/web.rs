@@ -140,4 +140,45 @@ mod builds {
         assert_eq!(at.offset, before.encode_utf16().count());
         assert_eq!((at.line, at.col), (2, 6));
     }
+
+    #[wasm_bindgen_test]
+    fn a_build_reads_the_playground_s_files_arguments_and_target() {
+        let session = Session::new();
+        let df = "FROM busybox:1.36 AS one\nARG V\nCOPY a.txt /\nRUN echo $V && cat /a.txt\n\nFROM one AS two\nRUN echo two\n";
+        let mut tool = File::new("tool", "#!/bin/sh\n");
+        tool.mode = 0o755;
+        let files = vec![File::new("a.txt", "from the context\n"), tool];
+        let args = [("V".to_string(), "an argument".to_string())];
+        let (attempt, image) = session.run(df, &files, &args, Some("one".into()));
+        assert_eq!(attempt.failure, None);
+        // Only stage one is built, and its RUN saw the argument and the file.
+        assert_eq!(attempt.steps.len(), 3);
+        let run = &attempt.steps[2];
+        assert_eq!(run.output, ["an argument", "from the context"]);
+        let image = image.expect("an image");
+        assert_eq!(image.layers.len(), 3);
+        assert_eq!(image.layers[1].step, Some(2));
+        assert_eq!(
+            paths(&image.layers[1]),
+            [("/a.txt".to_string(), ChangeKind::Added)]
+        );
+
+        // .dockerignore leaves the file out: the COPY fails, naming it.
+        let ignored = vec![files[0].clone(), File::new(".dockerignore", "*.txt\n")];
+        let (attempt, image) = session.run(df, &ignored, &args, Some("one".into()));
+        assert!(image.is_none());
+        let failure = attempt.failure.expect("a.txt is ignored");
+        assert!(failure.message.contains("a.txt"), "{}", failure.message);
+
+        // A pattern .dockerignore cannot read stops the build before it starts.
+        let broken = vec![files[0].clone(), File::new(".dockerignore", "a\n!\n")];
+        let (attempt, _) = session.run(df, &broken, &args, None);
+        assert!(attempt.steps.is_empty());
+        let failure = attempt.failure.expect("a bad pattern");
+        assert!(
+            failure.message.starts_with(".dockerignore:2:"),
+            "{}",
+            failure.message
+        );
+    }
 }
