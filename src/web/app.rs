@@ -68,7 +68,6 @@ pub fn app() -> Html {
                     match links::from_fragment(&hash) {
                         Some(Ok(p)) => dispatch.dispatch(Action::Load {
                             playground: Box::new(p),
-                            example: None,
                             from_history: true,
                         }),
                         Some(Err(e)) => dispatch.dispatch(Action::Notice(Some(format!(
@@ -189,7 +188,6 @@ pub fn app() -> Html {
             {
                 dispatch.dispatch(Action::Load {
                     playground: Box::new(ex.playground()),
-                    example: Some(ex.key),
                     from_history: false,
                 });
             }
@@ -201,7 +199,6 @@ pub fn app() -> Html {
             let ex = Example::default_example();
             dispatch.dispatch(Action::Load {
                 playground: Box::new(ex.playground()),
-                example: Some(ex.key),
                 from_history: false,
             })
         })

@@ -110,6 +110,24 @@ impl Example {
         &EXAMPLES[0]
     }
 
+    /// The example `p` is, unedited (whatever tab or layer it shows).
+    pub fn matching(p: &Playground) -> Option<&'static Example> {
+        if !p.build_args.is_empty() || p.target.is_some() {
+            return None;
+        }
+        let mut files: Vec<_> = p.files.iter().collect();
+        files.sort_by(|a, b| a.path.cmp(&b.path));
+        EXAMPLES.iter().find(|e| {
+            let mut own: Vec<_> = e.files.iter().collect();
+            own.sort_by_key(|(path, _, _)| *path);
+            e.dockerfile == p.dockerfile
+                && own.len() == files.len()
+                && own.iter().zip(&files).all(|((path, content, mode), f)| {
+                    *path == f.path && *content == f.content.as_slice() && *mode == f.mode
+                })
+        })
+    }
+
     pub fn playground(&self) -> Playground {
         Playground {
             dockerfile: self.dockerfile.to_string(),

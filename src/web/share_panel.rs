@@ -152,7 +152,6 @@ fn open_state_file(input: HtmlInputElement, dispatch: UseReducerDispatcher<Playg
         match opened {
             Ok(p) => dispatch.dispatch(Action::Load {
                 playground: Box::new(p),
-                example: None,
                 from_history: false,
             }),
             Err(e) => dispatch.dispatch(Action::Notice(Some(format!(

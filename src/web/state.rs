@@ -117,11 +117,7 @@ impl PartialEq for Playground {
 impl Playground {
     /// The default example, or `p` when there is one.
     pub fn new(p: Option<share::Playground>, notice: Option<String>) -> Self {
-        let example = Example::default_example();
-        let (p, example) = match p {
-            Some(p) => (p, None),
-            None => (example.playground(), Some(example.key)),
-        };
+        let p = p.unwrap_or_else(|| Example::default_example().playground());
         let mut out = Playground {
             source: "".into(),
             problems: Rc::default(),
@@ -140,7 +136,7 @@ impl Playground {
             session: Rc::new(Session::new()),
             loads: 0,
             changes: 0,
-            example,
+            example: None,
             notice: notice.map(Into::into),
             linked: false,
         };
@@ -151,6 +147,7 @@ impl Playground {
     /// Takes everything a link carries from `p`.
     fn replace(&mut self, p: share::Playground) {
         let (source, problems, stages) = checked(&p.dockerfile);
+        self.example = Example::matching(&p).map(|e| e.key);
         self.source = source;
         self.problems = problems;
         self.stages = stages;
@@ -286,7 +283,6 @@ pub enum Action {
     /// Replaces the whole playground: an example, a link, a state file.
     Load {
         playground: Box<share::Playground>,
-        example: Option<&'static str>,
         /// Back or Forward brought it: the history already has it.
         from_history: bool,
     },
@@ -385,7 +381,6 @@ impl Reducible for Playground {
             }
             Action::Load {
                 playground,
-                example,
                 from_history,
             } => {
                 // The history is written here, where both the playground
@@ -395,7 +390,6 @@ impl Reducible for Playground {
                 }
                 let mut next = (*self).clone();
                 next.replace(*playground);
-                next.example = example;
                 next.notice = None;
                 next.linked = true;
                 Rc::new(next)

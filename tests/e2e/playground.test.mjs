@@ -279,6 +279,8 @@ test("the last playground survives a reload; New returns to the default example"
   await page.waitForTimeout(900);
   await page.reload();
   await page.locator(".cm-line", { hasText: "A small Node.js service" }).waitFor();
+  // An example reopened unedited is that example again.
+  assert.equal(await page.getByTestId("examples").inputValue(), "node-service");
   assert.deepEqual(consoleErrors, []);
 });
 
