@@ -4,6 +4,8 @@
 //! tests/e2e/registry.test.mjs.
 #![cfg(not(target_arch = "wasm32"))]
 
+#![cfg(not(target_arch = "wasm32"))]
+
 mod common;
 
 use std::process::{Child, Command, Stdio};

@@ -40,9 +40,19 @@ fn rule_findings_carry_code_link_and_fix_in_utf16() {
 }
 
 mod builds {
+    use layerlab::share::File;
     use layerlab::vfs::ChangeKind;
-    use layerlab::web::build::{FileChange, LayerOrigin, LayerView, Session, StepState};
+    use layerlab::web::build::{
+        Attempt, FileChange, ImageView, LayerOrigin, LayerView, Session, StepState,
+    };
+    use layerlab::web::examples::Example;
     use wasm_bindgen_test::*;
+
+    /// A build against the default example's context, with no options.
+    fn run(session: &Session, df: &str) -> (Attempt, Option<ImageView>) {
+        let files: Vec<File> = Example::default_example().playground().files;
+        session.run(df, &files, &[], None)
+    }
 
     fn paths(l: &LayerView) -> Vec<(String, ChangeKind)> {
         let changes = l.changes.as_ref().expect("the layer was read");
@@ -58,7 +68,7 @@ mod builds {
     fn a_cached_layer_read_back_shows_what_the_step_changed_when_it_ran() {
         let session = Session::new();
         let df = "FROM alpine:3.20\nWORKDIR /app\nCOPY . .\n";
-        let (first, built) = session.run(df);
+        let (first, built) = run(&session, df);
         assert_eq!(first.failure, None);
         let built = built.expect("an image");
         let origins: Vec<LayerOrigin> = built.layers.iter().map(|l| l.origin).collect();
@@ -69,7 +79,7 @@ mod builds {
 
         // The same store: every step hits, and the layers are read from their
         // blobs instead of the build's change sets, with the same marks.
-        let (again, cached) = session.run(df);
+        let (again, cached) = run(&session, df);
         assert!(again.steps.iter().all(|s| s.state == StepState::Cached));
         let cached = cached.expect("an image");
         assert_eq!(cached.id, built.id);
@@ -99,7 +109,7 @@ mod builds {
     fn layers_of_a_stage_used_only_by_copy_from_are_not_the_image_s() {
         let session = Session::new();
         let df = "FROM alpine:3.20 AS assets\nCOPY server.js /srv/\n\nFROM busybox:1.36\nCOPY --from=assets /srv/server.js /\n";
-        let (attempt, image) = session.run(df);
+        let (attempt, image) = run(&session, df);
         assert_eq!(attempt.failure, None);
         let image = image.expect("an image");
         assert_eq!(image.layers.len(), 2);
@@ -115,7 +125,7 @@ mod builds {
     fn a_failure_points_into_the_editor_in_utf16() {
         let session = Session::new();
         let df = "# é😀\nFROM node:18\n";
-        let (attempt, image) = session.run(df);
+        let (attempt, image) = run(&session, df);
         assert!(image.is_none());
         let failure = attempt.failure.expect("node:18 is not offline");
         assert!(
@@ -129,5 +139,46 @@ mod builds {
         let before = &df[..df.find("node:18").unwrap()];
         assert_eq!(at.offset, before.encode_utf16().count());
         assert_eq!((at.line, at.col), (2, 6));
+    }
+
+    #[wasm_bindgen_test]
+    fn a_build_reads_the_playground_s_files_arguments_and_target() {
+        let session = Session::new();
+        let df = "FROM busybox:1.36 AS one\nARG V\nCOPY a.txt /\nRUN echo $V && cat /a.txt\n\nFROM one AS two\nRUN echo two\n";
+        let mut tool = File::new("tool", "#!/bin/sh\n");
+        tool.mode = 0o755;
+        let files = vec![File::new("a.txt", "from the context\n"), tool];
+        let args = [("V".to_string(), "an argument".to_string())];
+        let (attempt, image) = session.run(df, &files, &args, Some("one".into()));
+        assert_eq!(attempt.failure, None);
+        // Only stage one is built, and its RUN saw the argument and the file.
+        assert_eq!(attempt.steps.len(), 3);
+        let run = &attempt.steps[2];
+        assert_eq!(run.output, ["an argument", "from the context"]);
+        let image = image.expect("an image");
+        assert_eq!(image.layers.len(), 3);
+        assert_eq!(image.layers[1].step, Some(2));
+        assert_eq!(
+            paths(&image.layers[1]),
+            [("/a.txt".to_string(), ChangeKind::Added)]
+        );
+
+        // .dockerignore leaves the file out: the COPY fails, naming it.
+        let ignored = vec![files[0].clone(), File::new(".dockerignore", "*.txt\n")];
+        let (attempt, image) = session.run(df, &ignored, &args, Some("one".into()));
+        assert!(image.is_none());
+        let failure = attempt.failure.expect("a.txt is ignored");
+        assert!(failure.message.contains("a.txt"), "{}", failure.message);
+
+        // A pattern .dockerignore cannot read stops the build before it starts.
+        let broken = vec![files[0].clone(), File::new(".dockerignore", "a\n!\n")];
+        let (attempt, _) = session.run(df, &broken, &args, None);
+        assert!(attempt.steps.is_empty());
+        let failure = attempt.failure.expect("a bad pattern");
+        assert!(
+            failure.message.starts_with(".dockerignore:2:"),
+            "{}",
+            failure.message
+        );
     }
 }

@@ -88,6 +88,13 @@ export function focusAt(view, offset) {
   view.focus();
 }
 
+// Replaces the whole document (an example or a link was opened); the
+// change reaches onChange like any edit.
+export function setText(view, text) {
+  if (view.state.doc.toString() === text) return;
+  view.dispatch({ changes: { from: 0, to: view.state.doc.length, insert: text }, selection: { anchor: 0 } });
+}
+
 export function getText(view) {
   return view.state.doc.toString();
 }

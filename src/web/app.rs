@@ -1,21 +1,59 @@
-//! The page: header, editor, and the right pane's tabs (problems, build, layers).
+//! The page: header (examples, share, build), the files and the editor, and
+//! the right pane's tabs (problems, build, layers, push & pull).
 
+use super::build_options::BuildOptions;
 use super::build_panel::BuildPanel;
 use super::editor::Editor;
+use super::examples::{EXAMPLES, Example};
+use super::file_editor::FileEditor;
+use super::files_panel::FilesPanel;
 use super::layers::LayersPanel;
+use super::links::{self, location_hash};
 use super::problems::Problem;
 use super::registry_panel::RegistryPanel;
 use super::rules::{Route, RuleIndex, RulePage};
-use super::state::{Action, EXAMPLE, Playground, Tab};
+use super::share_panel::ShareBox;
+use super::state::{Action, Playground, Tab};
+use crate::share;
 use std::cell::RefCell;
 use std::rc::Rc;
 use wasm_bindgen::JsCast;
-use web_sys::HtmlElement;
+use web_sys::{HtmlElement, HtmlSelectElement};
 use yew::prelude::*;
+
+/// How long typing pauses before the playground is saved.
+const SAVE_AFTER_MS: u32 = 600;
+
+/// The playground to start with: a link's, else the last visit's, else the
+/// default example. A link or a saved state that does not open is said so,
+/// and the page starts from the next in line.
+fn initial() -> Playground {
+    let mut notice = None;
+    if let Some(opened) = links::from_fragment(&location_hash()) {
+        match opened {
+            Ok(p) => {
+                let mut state = Playground::new(Some(p), None);
+                state.linked = true;
+                return state;
+            }
+            Err(e) => notice = Some(format!("This link could not be opened: {e}")),
+        }
+    }
+    match links::restore() {
+        Some(Ok(p)) => Playground::new(Some(p), notice),
+        Some(Err(e)) => Playground::new(
+            None,
+            Some(notice.unwrap_or_else(|| {
+                format!("The playground saved in this browser could not be opened ({e}); here is the default example.")
+            })),
+        ),
+        None => Playground::new(None, notice),
+    }
+}
 
 #[function_component(App)]
 pub fn app() -> Html {
-    let state = use_reducer(|| Playground::new(EXAMPLE));
+    let state = use_reducer(initial);
     let host = use_node_ref();
     let editor: Rc<RefCell<Option<Editor>>> = use_mut_ref(|| None);
     let load_error = use_state(|| None::<String>);
@@ -25,7 +63,19 @@ pub fn app() -> Html {
         use_effect_with((), move |_| {
             let listener =
                 gloo::events::EventListener::new(&gloo::utils::window(), "hashchange", move |_| {
-                    let r = Route::from_hash(&location_hash());
+                    let hash = location_hash();
+                    // Back, Forward, or a link pasted into this tab's address bar.
+                    match links::from_fragment(&hash) {
+                        Some(Ok(p)) => dispatch.dispatch(Action::Load {
+                            playground: Box::new(p),
+                            from_history: true,
+                        }),
+                        Some(Err(e)) => dispatch.dispatch(Action::Notice(Some(format!(
+                            "This link could not be opened: {e}"
+                        )))),
+                        None => {}
+                    }
+                    let r = Route::from_hash(&hash);
                     // Rule pages live in the Problems tab.
                     if r != Route::Problems {
                         dispatch.dispatch(Action::ShowTab(Tab::Problems));
@@ -59,6 +109,32 @@ pub fn app() -> Html {
         });
     }
     {
+        // Only a replaced playground reaches the editor: typing never comes
+        // back to it.
+        let (editor, source) = (editor.clone(), state.source.clone());
+        use_effect_with(state.loads, move |_| {
+            if let Some(ed) = editor.borrow().as_ref() {
+                ed.set_text(&source);
+            }
+        });
+    }
+    use_effect_with(state.linked, |linked| {
+        if !linked {
+            links::forget_stale_fragment();
+        }
+    });
+    {
+        // Saved a moment after the last change, not on every key.
+        let timer = use_mut_ref(|| None::<gloo::timers::callback::Timeout>);
+        let saved = state.clone();
+        use_effect_with(state.changes, move |_| {
+            *timer.borrow_mut() = Some(gloo::timers::callback::Timeout::new(
+                SAVE_AFTER_MS,
+                move || links::save(&saved.to_share()),
+            ));
+        });
+    }
+    {
         let editor = editor.clone();
         use_effect_with(state.problems.clone(), move |problems| {
             if let Some(ed) = editor.borrow().as_ref() {
@@ -81,13 +157,74 @@ pub fn app() -> Html {
     }
 
     let focus = {
-        let editor = editor.clone();
+        let (editor, dispatch) = (editor.clone(), state.dispatcher());
         Callback::from(move |offset: usize| {
-            if let Some(ed) = editor.borrow().as_ref() {
-                ed.focus_at(offset);
+            dispatch.dispatch(Action::Open(None));
+            // After the render that shows the Dockerfile again: a hidden
+            // editor cannot take the focus.
+            let editor = editor.clone();
+            gloo::timers::callback::Timeout::new(0, move || {
+                if let Some(ed) = editor.borrow().as_ref() {
+                    ed.focus_at(offset);
+                }
+            })
+            .forget();
+        })
+    };
+    let sharing = use_state(|| None::<Rc<share::Playground>>);
+    let share = {
+        let (sharing, state) = (sharing.clone(), state.clone());
+        Callback::from(move |_: MouseEvent| sharing.set(Some(Rc::new(state.to_share()))))
+    };
+    let close_share = {
+        let sharing = sharing.clone();
+        Callback::from(move |()| sharing.set(None))
+    };
+    let choose_example = {
+        let dispatch = state.dispatcher();
+        Callback::from(move |e: Event| {
+            if let Some(s) = e
+                .target()
+                .and_then(|t| t.dyn_into::<HtmlSelectElement>().ok())
+                && let Some(ex) = Example::by_key(&s.value())
+            {
+                dispatch.dispatch(Action::Load {
+                    playground: Box::new(ex.playground()),
+                    from_history: false,
+                });
             }
         })
     };
+    let reset = {
+        let dispatch = state.dispatcher();
+        Callback::from(move |_: MouseEvent| {
+            let ex = Example::default_example();
+            dispatch.dispatch(Action::Load {
+                playground: Box::new(ex.playground()),
+                from_history: false,
+            })
+        })
+    };
+    let choose_layer = {
+        let dispatch = state.dispatcher();
+        Callback::from(move |i: usize| dispatch.dispatch(Action::ChooseLayer(i)))
+    };
+    let dismiss = {
+        let dispatch = state.dispatcher();
+        Callback::from(move |_: MouseEvent| dispatch.dispatch(Action::Notice(None)))
+    };
+    let open_file = state
+        .open
+        .as_ref()
+        .and_then(|p| state.files.iter().find(|f| f.path == *p))
+        .map(|f| Rc::new(f.clone()));
+    let open_ignored = state.open.as_ref().is_some_and(|p| {
+        state
+            .context
+            .files
+            .iter()
+            .any(|f| f.path == *p && f.ignored)
+    });
     let build = {
         let dispatch = state.dispatcher();
         Callback::from(move |_: MouseEvent| dispatch.dispatch(Action::BuildRequested))
@@ -159,6 +296,16 @@ pub fn app() -> Html {
                 <div class="brand">{"layer"}<span>{"lab"}</span></div>
                 <div class="tagline">{"Dockerfile playground — parsed as BuildKit parses it, built into real OCI layers, in your browser"}</div>
                 <div class="spacer"></div>
+                <select class="examples" aria-label="Open an example" data-testid="examples" onchange={choose_example}>
+                    <option value="" selected={state.example.is_none()}>{"Your playground"}</option>
+                    { for EXAMPLES.iter().map(|ex| html! {
+                        <option value={ex.key} selected={state.example == Some(ex.key)}>{ex.title}</option>
+                    }) }
+                </select>
+                <button type="button" class="small" data-testid="reset" onclick={reset}
+                    title="Start again from the default example (Back returns here)">{"New"}</button>
+                <button type="button" class="small" data-testid="share-button" onclick={share}
+                    title="A link to this playground: Dockerfile, files, build options">{"Share"}</button>
                 <a class="nav" href="#rules">{"Rules"}</a>
                 <super::theme::ThemeSelect />
                 <super::help::Help />
@@ -173,10 +320,27 @@ pub fn app() -> Html {
             if let Some(err) = &*load_error {
                 <div class="empty" role="alert">{err}</div>
             }
+            if let Some(n) = &state.notice {
+                <div class="notice" role="alert" data-testid="notice">
+                    <span>{n.to_string()}</span>
+                    <button type="button" class="small" onclick={dismiss}>{"Dismiss"}</button>
+                </div>
+            }
+            if let Some(shared) = &*sharing {
+                <ShareBox shared={shared.clone()} dispatch={state.dispatcher()} on_close={close_share} />
+            }
             <main class="workspace">
-                <section class="pane">
-                    <h2>{"Dockerfile"}</h2>
-                    <div class="editor" ref={host}></div>
+                <section class="pane source">
+                    <FilesPanel context={state.context.clone()} open={state.open.clone()} dispatch={state.dispatcher()} />
+                    <div class="source-main">
+                        <h2 class={classes!(open_file.is_some().then_some("file-title"))}>
+                            {open_file.as_ref().map_or_else(|| "Dockerfile".to_string(), |f| f.path.clone())}
+                        </h2>
+                        <div class="editor" ref={host} hidden={open_file.is_some()}></div>
+                        if let Some(file) = open_file {
+                            <FileEditor {file} ignored={open_ignored} dispatch={state.dispatcher()} />
+                        }
+                    </div>
                 </section>
                 <section class="pane side">
                     <TabList current={tab} on_select={show_tab} badges={Tab::ALL.map(badges)} />
@@ -197,12 +361,15 @@ pub fn app() -> Html {
                     </div>
                     <div class="tabpanel" role="tabpanel" id="panel-build" aria-labelledby="tab-build"
                         hidden={tab != Tab::Build} tabindex="0">
+                        <BuildOptions stages={state.stages.clone()} target={state.target.clone()}
+                            args_text={state.build_args_text.clone()} args_error={state.build_args_error.clone()}
+                            dispatch={state.dispatcher()} />
                         <BuildPanel running={builds.running} last={builds.last.clone()} image={builds.image.clone()}
-                            files={Rc::new(state.session.context_files().to_vec())} on_jump={focus} />
+                            context={state.context.clone()} on_jump={focus} />
                     </div>
                     <div class="tabpanel" role="tabpanel" id="panel-layers" aria-labelledby="tab-layers"
                         hidden={tab != Tab::Layers} tabindex="0">
-                        <LayersPanel image={builds.image.clone()} />
+                        <LayersPanel image={builds.image.clone()} chosen={state.layer} on_choose={choose_layer} />
                     </div>
                     <div class="tabpanel" role="tabpanel" id="panel-registry" aria-labelledby="tab-registry"
                         hidden={tab != Tab::Registry} tabindex="0">
@@ -270,10 +437,6 @@ fn tab_list(props: &TabListProps) -> Html {
             }) }
         </div>
     }
-}
-
-fn location_hash() -> String {
-    gloo::utils::window().location().hash().unwrap_or_default()
 }
 
 /// The filter groups: info and hint together.

@@ -10,7 +10,7 @@ use std::rc::Rc;
 
 use flate2::read::MultiGzDecoder;
 
-use super::context::{BuildContext, ContextFile};
+use super::context;
 use crate::build::store::{LayerRef, MemoryStore, Store};
 use crate::build::{self, Outcome, Request, StepReport};
 use crate::dockerfile::instructions::{self, BuildArgs};
@@ -19,6 +19,7 @@ use crate::oci::digest::Digest;
 use crate::oci::image::{ImageConfig, Manifest};
 use crate::oci::tar::{self, EntryKind};
 use crate::registry::pull::Pulled;
+use crate::share::File;
 use crate::vfs::{self, ChangeKind, Node};
 
 /// How a step of the log ended.
@@ -189,10 +190,9 @@ enum EntryShape {
 }
 
 /// The page's build state that outlives a build: the store (and with it the
-/// cache), the context, and the layers already read back.
+/// cache) and the layers already read back.
 pub struct Session {
     store: RefCell<MemoryStore>,
-    context: BuildContext,
     /// Keyed by blob digest: a layer's bytes never change, so it is read once
     /// per page (the base image's large layer especially).
     contents: RefCell<BTreeMap<String, Rc<Result<LayerContents, String>>>>,
@@ -218,7 +218,6 @@ impl Session {
     pub fn new() -> Session {
         Session {
             store: RefCell::new(MemoryStore::new()),
-            context: BuildContext::example(),
             contents: RefCell::new(BTreeMap::new()),
             builds: Cell::new(0),
         }
@@ -257,16 +256,36 @@ impl Session {
         .map_err(|e| e.to_string())
     }
 
-    pub fn context_files(&self) -> &[ContextFile] {
-        &self.context.files
-    }
-
-    /// Builds `dockerfile` against the context: the attempt for the log, and
-    /// the image when the build succeeded.
-    pub fn run(&self, dockerfile: &str) -> (Attempt, Option<ImageView>) {
+    /// A build that could not start: why, as the log's error.
+    pub fn refuse(&self, message: String) -> Attempt {
         let number = self.builds.get() + 1;
         self.builds.set(number);
-        let req = Request::new(dockerfile, &self.context.fs);
+        Attempt {
+            number,
+            steps: Vec::new(),
+            failure: Some(Failure { message, at: None }),
+            millis: 0.0,
+        }
+    }
+
+    /// Builds `dockerfile` against the context `files` with the options:
+    /// the attempt for the log, and the image when the build succeeded.
+    pub fn run(
+        &self,
+        dockerfile: &str,
+        files: &[File],
+        build_args: &[(String, String)],
+        target: Option<String>,
+    ) -> (Attempt, Option<ImageView>) {
+        let fs = match context::context_fs(files) {
+            Ok(fs) => fs,
+            Err(message) => return (self.refuse(message), None),
+        };
+        let number = self.builds.get() + 1;
+        self.builds.set(number);
+        let mut req = Request::new(dockerfile, &fs);
+        req.build_args = build_args.iter().cloned().collect();
+        req.target = target.clone();
         let mut stamps = Vec::new();
         let start = now();
         let result = {
@@ -296,13 +315,15 @@ impl Session {
             failure,
             millis,
         };
-        let image = image.map(|parts| self.image_view(dockerfile, &attempt, &steps, &parts));
+        let image = image
+            .map(|parts| self.image_view(dockerfile, target.as_deref(), &attempt, &steps, &parts));
         (attempt, image)
     }
 
     fn image_view(
         &self,
         dockerfile: &str,
+        target: Option<&str>,
         attempt: &Attempt,
         steps: &[StepReport],
         parts: &build::ImageParts,
@@ -316,7 +337,7 @@ impl Session {
                     .collect()
             })
             .unwrap_or_default();
-        let made_by = layer_steps(dockerfile, steps, &parts.layers);
+        let made_by = layer_steps(dockerfile, target, steps, &parts.layers);
         // Which paths exist below each layer, to tell an added path from a
         // modified one in a layer read back from its tar (as dive does).
         let mut present = BTreeSet::new();
@@ -411,12 +432,14 @@ fn log_step(s: &StepReport, seconds: f64) -> LogStep {
 /// For each layer of the image, the step of this build that made it (`None`
 /// for the base image's layers).
 ///
-/// The image's layers end with those of the target stage's steps, after
+/// The image's layers end with those of the target stage's steps (the last
+/// stage's unless a target is named), after
 /// those of the stages it is built `FROM`; other stages' steps (say, one only
 /// used by `COPY --from`) are not in it. The chain of stages is read from the
 /// Dockerfile the way the engine reads it, and checked against the digests.
 fn layer_steps<'s>(
     dockerfile: &str,
+    target: Option<&str>,
     steps: &'s [StepReport],
     layers: &[LayerRef],
 ) -> Vec<Option<&'s StepReport>> {
@@ -424,7 +447,14 @@ fn layer_steps<'s>(
     let ast = crate::dockerfile::parse(dockerfile);
     let mut df = instructions::parse_dockerfile(&ast);
     instructions::expand_dockerfile(&mut df, &BuildArgs::new(), ast.escape_token);
-    let Some(mut i) = df.stages.len().checked_sub(1) else {
+    let found = match target {
+        Some(t) => df
+            .stages
+            .iter()
+            .position(|s| s.name.as_deref() == Some(t.to_lowercase().as_str())),
+        None => df.stages.len().checked_sub(1),
+    };
+    let Some(mut i) = found else {
         return out;
     };
     let mut chain = BTreeSet::from([i]);

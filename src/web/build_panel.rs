@@ -1,10 +1,10 @@
 //! The Build tab: the log in BuildKit's plain style, the error with a way to
-//! its place in the Dockerfile, the image, and the build context.
+//! its place in the Dockerfile, the image, and what the context sends.
 
 use std::rc::Rc;
 
 use super::build::{Attempt, ImageView, StepState, human_size};
-use super::context::ContextFile;
+use super::context::ContextView;
 use yew::prelude::*;
 
 #[derive(Properties, PartialEq)]
@@ -12,7 +12,7 @@ pub struct BuildPanelProps {
     pub running: bool,
     pub last: Option<Rc<Attempt>>,
     pub image: Option<Rc<ImageView>>,
-    pub files: Rc<Vec<ContextFile>>,
+    pub context: Rc<ContextView>,
     /// Puts the editor's cursor at a UTF-16 offset.
     pub on_jump: Callback<usize>,
 }
@@ -41,14 +41,14 @@ pub fn build_panel(props: &BuildPanelProps) -> Html {
                 <Log attempt={a.clone()} />
             } else if props.last.is_none() && !props.running {
                 <p class="empty build-hint">
-                    {"Press "}<strong>{"Build"}</strong>{" (or Ctrl+Enter in the editor) to build the Dockerfile against the context below: every step makes a real OCI layer, in your browser."}
+                    {"Press "}<strong>{"Build"}</strong>{" (or Ctrl+Enter in the editor) to build the Dockerfile against the context (the files under Files): every step makes a real OCI layer, in your browser."}
                 </p>
             }
             if let Some(img) = &props.image {
                 <ImageSummary image={img.clone()}
                     stale={props.last.as_ref().is_some_and(|a| a.number != img.number)} />
             }
-            <ContextList files={props.files.clone()} />
+            <ContextSummary context={props.context.clone()} />
         </div>
     }
 }
@@ -156,27 +156,28 @@ fn image_summary(props: &ImageSummaryProps) -> Html {
 }
 
 #[derive(Properties, PartialEq)]
-struct ContextListProps {
-    files: Rc<Vec<ContextFile>>,
+struct ContextSummaryProps {
+    context: Rc<ContextView>,
 }
 
-#[function_component(ContextList)]
-fn context_list(props: &ContextListProps) -> Html {
+/// What the build reads; the files themselves are listed under Files.
+#[function_component(ContextSummary)]
+fn context_summary(props: &ContextSummaryProps) -> Html {
+    let ctx = &props.context;
+    let sent: u64 = ctx
+        .files
+        .iter()
+        .filter(|f| !f.ignored)
+        .map(|f| f.size)
+        .sum();
+    let ignored = ctx.files.len() - ctx.sent();
     html! {
-        <section class="context" aria-label="Build context" data-testid="context">
-            <h3>{"Build context"}</h3>
-            <ul class="context-files">
-                { for props.files.iter().map(|f| html! {
-                    <li class={classes!(f.ignored.then_some("ignored"))}>
-                        <span class="path">{f.path}</span>
-                        if f.ignored {
-                            <span class="why">{"ignored by .dockerignore"}</span>
-                        }
-                        <span class="size">{human_size(f.size)}</span>
-                    </li>
-                }) }
-            </ul>
-            <p class="note">{"A fixed example context, read-only for now: editing its files comes with a later version."}</p>
-        </section>
+        <p class="context-summary" data-testid="build-context">
+            {format!("Context: {} files, {} sent to the build", ctx.sent(), human_size(sent))}
+            if ignored > 0 {
+                {format!("; {ignored} left out by .dockerignore")}
+            }
+            {" (edit them under Files)."}
+        </p>
     }
 }

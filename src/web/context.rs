@@ -1,128 +1,122 @@
-//! The build context the page builds with. For now it is a fixed example that
-//! fits the example Dockerfile (a Node.js service with no dependencies, so
-//! `npm ci` needs nothing from the network); editing it comes with a later
-//! issue.
+//! The build context as the page holds it: the playground's files, what
+//! `.dockerignore` makes of them, and the tree a build reads.
 
 use crate::build::dockerignore::Dockerignore;
+use crate::share::{self, File};
 use crate::vfs::{Fs, Meta};
 
-const DOCKERIGNORE: &str = "\
-# Keep the context small and the cache stable.
-node_modules
-npm-debug.log
-.git
-*.md
-";
+/// The most files a context may have (a link carries as many).
+pub const MAX_FILES: usize = share::MAX_FILES;
+/// The whole context in memory, and what an upload may add up to.
+pub const MAX_TOTAL_BYTES: usize = 8 << 20;
+/// One file; a link inflates to at most 2 MiB anyway.
+pub const MAX_FILE_BYTES: usize = 4 << 20;
+/// Bigger files are listed but not put in a textarea, which would crawl.
+pub const MAX_EDITABLE_BYTES: usize = 256 << 10;
 
-const PACKAGE_JSON: &str = r#"{
-  "name": "hello-layers",
-  "version": "1.0.0",
-  "private": true,
-  "description": "A tiny HTTP service to build in the layerlab playground",
-  "main": "server.js",
-  "scripts": {
-    "start": "node server.js"
-  },
-  "engines": {
-    "node": ">=20"
-  },
-  "license": "MIT"
-}
-"#;
-
-const PACKAGE_LOCK: &str = r#"{
-  "name": "hello-layers",
-  "version": "1.0.0",
-  "lockfileVersion": 3,
-  "requires": true,
-  "packages": {
-    "": {
-      "name": "hello-layers",
-      "version": "1.0.0",
-      "license": "MIT",
-      "engines": {
-        "node": ">=20"
-      }
-    }
-  }
-}
-"#;
-
-const SERVER_JS: &str = r#"// A tiny HTTP service: a greeting, and /health for the HEALTHCHECK.
-const http = require("node:http");
-
-const port = Number(process.env.PORT ?? 3000);
-
-const server = http.createServer((req, res) => {
-  if (req.url === "/health") {
-    res.writeHead(200, { "content-type": "text/plain" });
-    res.end("ok\n");
-    return;
-  }
-  res.writeHead(200, { "content-type": "application/json" });
-  res.end(JSON.stringify({ hello: "layers", pid: process.pid }) + "\n");
-});
-
-server.listen(port, () => console.log(`listening on :${port}`));
-process.on("SIGTERM", () => server.close(() => process.exit(0)));
-"#;
-
-const README: &str = "\
-# hello-layers
-
-Run it with `npm start`. The .dockerignore keeps this file out of the image.
-";
-
-const FILES: &[(&str, &str)] = &[
-    (".dockerignore", DOCKERIGNORE),
-    ("README.md", README),
-    ("package-lock.json", PACKAGE_LOCK),
-    ("package.json", PACKAGE_JSON),
-    ("server.js", SERVER_JS),
-];
-
-/// One file of the context, as the Build tab lists it.
+/// One file of the context as the file list shows it.
 #[derive(Debug, Clone, PartialEq)]
 pub struct ContextFile {
-    pub path: &'static str,
+    pub path: String,
     pub size: u64,
     /// Left out by `.dockerignore`: the build never sees it.
     pub ignored: bool,
 }
 
-/// The context: the files as listed, and the tree the build reads (with
-/// `.dockerignore` applied, as `build::Request` expects).
-#[derive(Debug, Clone)]
-pub struct BuildContext {
+/// What `.dockerignore` makes of the files: each one marked, and the
+/// pattern error that would fail a build.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ContextView {
     pub files: Vec<ContextFile>,
-    pub fs: Fs,
+    pub ignore_error: Option<String>,
 }
 
-impl BuildContext {
-    pub fn example() -> BuildContext {
-        // The example's .dockerignore is a constant that parses; an empty
-        // ignore list is the safe reading if it ever stopped doing so.
-        let ignore = Dockerignore::parse(DOCKERIGNORE).unwrap_or_default();
-        let mut fs = Fs::new();
-        let mut files = Vec::new();
-        for (path, text) in FILES {
-            let ignored = ignore.matches(path);
-            files.push(ContextFile {
-                path,
-                size: text.len() as u64,
-                ignored,
-            });
-            if ignored {
-                continue;
-            }
-            let abs = format!("/{path}");
-            if let Some(i) = abs.rfind('/').filter(|i| *i > 0) {
-                let _ = fs.mkdir_all(&abs[..i], Meta::new(0o755));
-            }
-            // Writing a handful of small files into a fresh tree cannot fail;
-            // a file that did would only be missing from the context.
-            let _ = fs.write_file(&abs, text.as_bytes(), Meta::new(0o644));
+impl ContextView {
+    pub fn of(files: &[File]) -> ContextView {
+        let (ignore, ignore_error) = dockerignore(files);
+        let mut listed: Vec<ContextFile> = files
+            .iter()
+            .map(|f| ContextFile {
+                path: f.path.clone(),
+                size: f.content.len() as u64,
+                ignored: ignore.matches(&f.path),
+            })
+            .collect();
+        listed.sort_by(|a, b| a.path.cmp(&b.path));
+        ContextView {
+            files: listed,
+            ignore_error,
         }
-        BuildContext { files, fs }
     }
+
+    pub fn sent(&self) -> usize {
+        self.files.iter().filter(|f| !f.ignored).count()
+    }
+}
+
+/// The context's `.dockerignore`, or none; a pattern error is reported and
+/// nothing is ignored (the build refuses to run, as Docker's does).
+fn dockerignore(files: &[File]) -> (Dockerignore, Option<String>) {
+    let Some(f) = files.iter().find(|f| f.path == ".dockerignore") else {
+        return (Dockerignore::default(), None);
+    };
+    match Dockerignore::parse(&String::from_utf8_lossy(&f.content)) {
+        Ok(i) => (i, None),
+        Err(e) => (Dockerignore::default(), Some(e.to_string())),
+    }
+}
+
+/// The tree a build reads: the files `.dockerignore` keeps, with their
+/// modes, owned by root as BuildKit sends them.
+pub fn context_fs(files: &[File]) -> Result<Fs, String> {
+    let (ignore, error) = dockerignore(files);
+    if let Some(e) = error {
+        return Err(e);
+    }
+    let mut fs = Fs::new();
+    for f in files.iter().filter(|f| !ignore.matches(&f.path)) {
+        let abs = format!("/{}", f.path);
+        if let Some(i) = abs.rfind('/').filter(|i| *i > 0) {
+            fs.mkdir_all(&abs[..i], Meta::new(0o755))
+                .map_err(|e| format!("context file {}: {e}", f.path))?;
+        }
+        fs.write_file(&abs, f.content.clone(), Meta::new(f.mode & 0o777))
+            .map_err(|e| format!("context file {}: {e}", f.path))?;
+    }
+    Ok(fs)
+}
+
+/// Whether `files` may be the context: the link format's checks (paths,
+/// duplicates, a file that is another's directory) and the page's size caps.
+pub fn check(files: &[File]) -> Result<(), String> {
+    let p = share::Playground {
+        files: files.to_vec(),
+        ..Default::default()
+    };
+    share::validate(&p).map_err(|e| e.to_string())?;
+    check_sizes(files.iter().map(|f| (f.path.as_str(), f.content.len())))
+}
+
+/// The size caps alone, before any bytes are read (an upload knows sizes
+/// first).
+pub fn check_sizes<'a>(files: impl Iterator<Item = (&'a str, usize)>) -> Result<(), String> {
+    let mut total = 0usize;
+    for (path, size) in files {
+        if size > MAX_FILE_BYTES {
+            return Err(format!(
+                "{path} is {} MiB; a context file may have at most {} MiB",
+                size >> 20,
+                MAX_FILE_BYTES >> 20
+            ));
+        }
+        total += size;
+    }
+    if total > MAX_TOTAL_BYTES {
+        return Err(format!(
+            "the context would hold {:.1} MiB; at most {} MiB fit in the page",
+            total as f64 / (1 << 20) as f64,
+            MAX_TOTAL_BYTES >> 20
+        ));
+    }
+    Ok(())
 }

@@ -19,6 +19,9 @@ extern "C" {
     #[wasm_bindgen(js_namespace = LayerlabEditor, js_name = showDiagnostics, catch)]
     fn show_diagnostics_js(view: &JsValue, diagnostics: JsValue) -> Result<(), JsValue>;
 
+    #[wasm_bindgen(js_namespace = LayerlabEditor, js_name = setText, catch)]
+    fn set_text_js(view: &JsValue, text: &str) -> Result<(), JsValue>;
+
     #[wasm_bindgen(js_namespace = LayerlabEditor, js_name = focusAt, catch)]
     fn focus_at_js(view: &JsValue, offset: usize) -> Result<(), JsValue>;
 }
@@ -61,6 +64,12 @@ impl Editor {
     pub fn focus_at(&self, utf16_offset: usize) {
         if let Err(e) = focus_at_js(&self.view, utf16_offset) {
             web_sys::console::error_2(&"layerlab: focus failed".into(), &e);
+        }
+    }
+
+    pub fn set_text(&self, text: &str) {
+        if let Err(e) = set_text_js(&self.view, text) {
+            web_sys::console::error_2(&"layerlab: replacing the text failed".into(), &e);
         }
     }
 }

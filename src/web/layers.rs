@@ -10,6 +10,9 @@ use yew::prelude::*;
 #[derive(Properties, PartialEq)]
 pub struct LayersPanelProps {
     pub image: Option<Rc<ImageView>>,
+    /// The chosen layer, by index (the playground's, so a link carries it).
+    pub chosen: Option<usize>,
+    pub on_choose: Callback<usize>,
 }
 
 /// `sha256:` and the first 12 hex digits.
@@ -22,14 +25,6 @@ fn short(digest: &str) -> String {
 
 #[function_component(LayersPanel)]
 pub fn layers_panel(props: &LayersPanelProps) -> Html {
-    let selected = use_state(|| None::<usize>);
-    {
-        // A new image has other layers: start from none chosen.
-        let selected = selected.clone();
-        use_effect_with(props.image.as_ref().map(|i| i.number), move |_| {
-            selected.set(None);
-        });
-    }
     let Some(img) = &props.image else {
         return html! {
             <div class="layers-panel">
@@ -37,7 +32,7 @@ pub fn layers_panel(props: &LayersPanelProps) -> Html {
             </div>
         };
     };
-    let chosen = (*selected).and_then(|i| img.layers.get(i).map(|l| (i, l)));
+    let chosen = props.chosen.and_then(|i| img.layers.get(i).map(|l| (i, l)));
     html! {
         <div class="layers-panel">
             <p class="layers-head">
@@ -49,11 +44,8 @@ pub fn layers_panel(props: &LayersPanelProps) -> Html {
             </p>
             <ol class="layers" data-testid="layers" aria-label="Layers, bottom first">
                 { for img.layers.iter().enumerate().map(|(i, l)| {
-                    let on_click = {
-                        let selected = selected.clone();
-                        Callback::from(move |_| selected.set(Some(i)))
-                    };
-                    let is_chosen = *selected == Some(i);
+                    let on_click = props.on_choose.reform(move |_: MouseEvent| i);
+                    let is_chosen = props.chosen == Some(i);
                     html! {
                         <li>
                             <button type="button" class={classes!("layer", is_chosen.then_some("chosen"))}

@@ -5,15 +5,21 @@
 
 mod app;
 pub mod build;
+mod build_options;
 mod build_panel;
 mod context;
 mod editor;
+pub mod examples;
+mod file_editor;
+mod files_panel;
 mod help;
 mod layers;
+mod links;
 mod net;
 pub mod problems;
 mod registry_panel;
 mod rules;
+mod share_panel;
 mod state;
 mod theme;
 

@@ -86,11 +86,15 @@ test("the page builds the example: every step, the alpine base, the image", asyn
   assert.match(await page.getByTestId("image-size").innerText(), /^[\d.]+ MB compressed · [\d.]+ MB uncompressed · 5 layers$/);
   assert.equal(await page.getByTestId("cache-summary").innerText(), "2 of 10 steps cached");
 
-  // The context the build read, with what .dockerignore leaves out.
+  // The context the build read (listed under Files), with what .dockerignore leaves out.
   const context = page.getByTestId("context");
   assert.match(await context.innerText(), /server\.js\s+599 B/);
-  assert.match(await context.innerText(), /README\.md\s+ignored by \.dockerignore/);
-  assert.match(await context.innerText(), /editing its files comes with a later version/);
+  assert.match(await context.innerText(), /README\.md\s+ignored/);
+  assert.equal(await page.getByTestId("context-summary").innerText(), "Context: 4 sent, 1 ignored by .dockerignore");
+  assert.equal(
+    await page.getByTestId("build-context").innerText(),
+    "Context: 4 files, 1.22 kB sent to the build; 1 left out by .dockerignore (edit them under Files).",
+  );
   await page.screenshot({ path: path.join(artifacts, "build.png") });
   assert.deepEqual(consoleErrors, []);
 });
