@@ -1,11 +1,14 @@
-//! The page: header, editor, and the right pane's tabs (problems, build, layers).
+//! The page: header, editor, and the right pane's tabs (problems, build,
+//! layers, images, push & pull).
 
 use super::build_panel::BuildPanel;
 use super::editor::Editor;
+use super::images_panel::ImagesPanel;
 use super::layers::LayersPanel;
 use super::problems::Problem;
 use super::registry_panel::RegistryPanel;
 use super::rules::{Route, RuleIndex, RulePage};
+use super::stages::StageGraph;
 use super::state::{Action, EXAMPLE, Playground, Tab};
 use std::cell::RefCell;
 use std::rc::Rc;
@@ -146,6 +149,7 @@ pub fn app() -> Html {
                 .image
                 .as_ref()
                 .map(|i| ("count", i.layers.len().to_string())),
+            Tab::Images => None,
             Tab::Registry => None,
         }
     };
@@ -200,6 +204,11 @@ pub fn app() -> Html {
                         hidden={tab != Tab::Layers} tabindex="0">
                         <LayersPanel image={builds.image.clone()} />
                     </div>
+                    <div class="tabpanel" role="tabpanel" id="panel-images" aria-labelledby="tab-images"
+                        hidden={tab != Tab::Images} tabindex="0">
+                        <ImagesPanel session={state.session.clone()} generation={state.session.generation()} />
+                        <StageGraph source={state.source.clone()} />
+                    </div>
                     <div class="tabpanel" role="tabpanel" id="panel-registry" aria-labelledby="tab-registry"
                         hidden={tab != Tab::Registry} tabindex="0">
                         <RegistryPanel image={builds.image.clone()} session={state.session.clone()} />
@@ -216,7 +225,7 @@ struct TabListProps {
     current: Tab,
     on_select: Callback<Tab>,
     /// Per tab (in `Tab::ALL` order): a class and a short text beside the label.
-    badges: [Option<(&'static str, String)>; 4],
+    badges: [Option<(&'static str, String)>; Tab::ALL.len()],
 }
 
 /// The WAI-ARIA tabs pattern: one tab in the Tab order, arrows, Home and End

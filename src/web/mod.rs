@@ -8,11 +8,13 @@ pub mod build;
 mod build_panel;
 mod context;
 mod editor;
+mod images_panel;
 mod layers;
 mod net;
 pub mod problems;
 mod registry_panel;
 mod rules;
+mod stages;
 mod state;
 
 /// Mounts the playground on the page's body.

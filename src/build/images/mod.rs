@@ -8,6 +8,7 @@
 //! digest, sizes are uncompressed layer sizes, and layers shared by several
 //! images are counted once in `system df`.
 
+pub mod efficiency;
 pub mod units;
 
 use std::collections::{BTreeMap, BTreeSet};
