@@ -300,7 +300,7 @@ pub fn images_panel(props: &ImagesPanelProps) -> Html {
                     <pre class={classes!("term-output", o.failed.then_some("failed"))} data-testid="images-output"><span class="prompt">{format!("$ {}\n", o.command)}</span>{&o.text}</pre>
                 </section>
             }
-            <p class="note images-foot">{format!("Every successful build is named {} here, as ", familiar(super::build::BUILD_TAG))}<code>{"docker build -t playground ."}</code>{" would name it; the image it replaces stays, dangling."}</p>
+            <p class="note images-foot">{format!("Every successful build is named {} here, as ", familiar(super::build::BUILD_TAG))}<code>{"docker build -t playground ."}</code>{" would name it; the image it replaces stays, dangling. CREATED is 1970 because the page builds with SOURCE_DATE_EPOCH=0, as reproducible builds do."}</p>
         </div>
     }
 }

@@ -50,13 +50,6 @@ pub fn layers_panel(props: &LayersPanelProps) -> Html {
                 }
                 <span class="legend">{"Choose a layer to see what it changes."}</span>
             </p>
-            { match &img.efficiency {
-                Ok(e) => html! { <EfficiencyView efficiency={e.clone()} image={img.clone()} on_select={
-                    let selected = selected.clone();
-                    Callback::from(move |i: usize| selected.set(Some(i)))
-                } /> },
-                Err(e) => html! { <p class="note">{format!("No efficiency score: a layer could not be read ({e}).")}</p> },
-            } }
             <ol class="layers" data-testid="layers" aria-label="Layers, bottom first">
                 { for img.layers.iter().enumerate().map(|(i, l)| {
                     let on_click = {
@@ -86,6 +79,13 @@ pub fn layers_panel(props: &LayersPanelProps) -> Html {
                     }
                 }) }
             </ol>
+            { match &img.efficiency {
+                Ok(e) => html! { <EfficiencyView efficiency={e.clone()} image={img.clone()} on_select={
+                    let selected = selected.clone();
+                    Callback::from(move |i: usize| selected.set(Some(i)))
+                } /> },
+                Err(e) => html! { <p class="note">{format!("No efficiency score: a layer could not be read ({e}).")}</p> },
+            } }
             if let Some((i, _)) = chosen {
                 <LayerFiles index={i} image={img.clone()} />
             }
@@ -122,8 +122,10 @@ struct EfficiencyViewProps {
     on_select: Callback<usize>,
 }
 
-/// The most wasted paths the table lists; the rest are counted.
-const WASTED_ROWS: usize = 40;
+/// The wasted paths listed at first, and at most when the list is opened;
+/// the rest are counted.
+const WASTED_FIRST: usize = 5;
+const WASTED_ROWS: usize = 50;
 
 /// dive's lowest efficiency for `dive --ci` (its default rule).
 const CI_LOWEST_EFFICIENCY: f64 = 0.9;
@@ -132,8 +134,10 @@ const CI_LOWEST_EFFICIENCY: f64 = 0.9;
 /// waste them, each with the layers (and so the instructions) that hold it.
 #[function_component(EfficiencyView)]
 fn efficiency_view(props: &EfficiencyViewProps) -> Html {
+    let open = use_state(|| false);
     let e = &props.efficiency;
     let layers = &props.image.layers;
+    let shown = if *open { WASTED_ROWS } else { WASTED_FIRST };
     // dive prints the score as a whole percent, cut, not rounded.
     let percent = (e.score * 100.0).floor() as u64;
     let passes = e.score >= CI_LOWEST_EFFICIENCY;
@@ -144,13 +148,14 @@ fn efficiency_view(props: &EfficiencyViewProps) -> Html {
                 <span>{"Potential wasted space: "}<strong data-testid="wasted-bytes">{human_size(e.wasted)}</strong></span>
                 <span class="note">{if passes { "dive --ci passes (lowest efficiency 0.9)" } else { "dive --ci fails: below its lowest efficiency, 0.9" }}</span>
             </p>
+            <p class="note">{"A path that a later layer rewrites or deletes is carried by both layers: dive counts every copy of it as wasted. Choose a layer in a row to see it."}</p>
             if e.paths.is_empty() {
                 <p class="note" data-testid="no-waste">{"No path is in two layers: nothing is wasted."}</p>
             } else {
                 <table class="wasted" data-testid="wasted">
                     <thead><tr><th>{"Count"}</th><th>{"Total space"}</th><th>{"Path"}</th><th>{"Layers that hold it"}</th></tr></thead>
                     <tbody>
-                        { for e.paths.iter().take(WASTED_ROWS).map(|p| html! {
+                        { for e.paths.iter().take(shown).map(|p| html! {
                             <tr data-testid="wasted-row">
                                 <td class="num">{p.layers.len()}</td>
                                 <td class="num">{human_size(p.cumulative)}</td>
@@ -159,6 +164,7 @@ fn efficiency_view(props: &EfficiencyViewProps) -> Html {
                                     { for p.layers.iter().map(|pl| {
                                         let l = layers.get(pl.layer);
                                         let created_by = l.map(|l| l.created_by.clone()).unwrap_or_default();
+                                        let instruction = short_instruction(&created_by);
                                         let step = l.and_then(|l| l.step).map(|n| format!(" (step #{n})")).unwrap_or_default();
                                         let what = if pl.deleted { "deletes" } else { "writes" };
                                         let on_select = props.on_select.clone();
@@ -168,7 +174,7 @@ fn efficiency_view(props: &EfficiencyViewProps) -> Html {
                                                 data-testid="wasted-layer" title={format!("layer {}{step} {what} {} here: {created_by}", i + 1, human_size(pl.size))}
                                                 onclick={Callback::from(move |_| on_select.emit(i))}>
                                                 <span class="which">{format!("{} {}", i + 1, if pl.deleted { "D" } else { "A" })}</span>
-                                                <span class="created-by">{created_by}</span>
+                                                <span class="created-by">{instruction}</span>
                                             </button>
                                         }
                                     }) }
@@ -177,11 +183,29 @@ fn efficiency_view(props: &EfficiencyViewProps) -> Html {
                         }) }
                     </tbody>
                 </table>
-                if e.paths.len() > WASTED_ROWS {
-                    <p class="note">{format!("…and {} more paths in two layers or more.", e.paths.len() - WASTED_ROWS)}</p>
+                if e.paths.len() > WASTED_FIRST {
+                    <p class="note">
+                        if *open && e.paths.len() > WASTED_ROWS {
+                            {format!("…and {} more paths in two layers or more. ", e.paths.len() - WASTED_ROWS)}
+                        }
+                        <button type="button" class="chip on" data-testid="wasted-more" aria-expanded={open.to_string()}
+                            onclick={let open = open.clone(); Callback::from(move |_| open.set(!*open))}>
+                            {if *open { "show fewer".to_string() } else { format!("show {} more", e.paths.len().min(WASTED_ROWS) - WASTED_FIRST) }}
+                        </button>
+                    </p>
                 }
             }
         </section>
+    }
+}
+
+/// A history row's instruction without BuildKit's wrapping, for a narrow
+/// place: `RUN /bin/sh -c apt-get update # buildkit` → `RUN apt-get update`.
+fn short_instruction(created_by: &str) -> String {
+    let s = created_by.strip_suffix(" # buildkit").unwrap_or(created_by);
+    match s.strip_prefix("RUN /bin/sh -c ") {
+        Some(cmd) => format!("RUN {cmd}"),
+        None => s.to_string(),
     }
 }
 
