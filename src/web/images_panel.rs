@@ -42,35 +42,27 @@ struct Row {
     dangling: bool,
 }
 
-/// The rows in `format_images`' order: images newest first, each name sorted.
+/// The table's lines, each with the row it prints.
 fn rows(list: &[images::ImageView], now: i64) -> (String, Vec<Row>) {
     let text = images::format_images(list, None, now, ImagesOptions::default());
     let mut lines = text.lines().map(str::to_string);
     let header = lines.next().unwrap_or_default();
-    let mut refs = Vec::new();
-    for img in list {
-        let id = truncate_id(&img.id.to_string());
-        if img.tags.is_empty() {
-            refs.push((id.clone(), id, true));
-        } else {
-            let mut pairs: Vec<(String, String)> =
-                img.tags.iter().map(|t| images::repo_and_tag(t)).collect();
-            pairs.sort();
-            refs.extend(
-                pairs
-                    .into_iter()
-                    .map(|(r, t)| (format!("{r}:{t}"), id.clone(), false)),
-            );
-        }
-    }
-    let rows = refs
+    let rows = images::image_rows(list, None)
         .into_iter()
         .zip(lines)
-        .map(|((reference, id, dangling), line)| Row {
-            reference,
-            id,
-            line,
-            dangling,
+        .map(|(r, line)| {
+            let id = truncate_id(&r.image.id.to_string());
+            let dangling = r.image.is_dangling();
+            Row {
+                reference: if dangling {
+                    id.clone()
+                } else {
+                    format!("{}:{}", r.repo, r.tag)
+                },
+                id,
+                line,
+                dangling,
+            }
         })
         .collect();
     (header, rows)
