@@ -206,7 +206,8 @@ pub fn app() -> Html {
                     </div>
                     <div class="tabpanel" role="tabpanel" id="panel-images" aria-labelledby="tab-images"
                         hidden={tab != Tab::Images} tabindex="0">
-                        <ImagesPanel session={state.session.clone()} generation={state.session.generation()} />
+                        <ImagesPanel session={state.session.clone()} generation={state.session.generation()}
+                            active={tab == Tab::Images} />
                         <StageGraph source={state.source.clone()} />
                     </div>
                     <div class="tabpanel" role="tabpanel" id="panel-registry" aria-labelledby="tab-registry"

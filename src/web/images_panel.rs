@@ -18,11 +18,16 @@ pub struct ImagesPanelProps {
     /// The session's generation when the page last rendered: a build or a
     /// pull changes it.
     pub generation: u64,
+    /// Whether the tab is shown: listing reads every layer's size, which
+    /// a build need not wait for while the tab is hidden.
+    pub active: bool,
 }
 
 impl PartialEq for ImagesPanelProps {
     fn eq(&self, other: &Self) -> bool {
-        self.generation == other.generation && Rc::ptr_eq(&self.session, &other.session)
+        self.generation == other.generation
+            && self.active == other.active
+            && Rc::ptr_eq(&self.session, &other.session)
     }
 }
 
@@ -94,8 +99,20 @@ pub fn images_panel(props: &ImagesPanelProps) -> Html {
     let output = use_state(|| None::<Output>);
     let listed = {
         let session = session.clone();
-        use_memo((session.generation(), *version), move |_| session.images())
+        use_memo(
+            (session.generation(), *version, props.active),
+            move |(_, _, active)| {
+                if *active {
+                    session.images()
+                } else {
+                    Ok(Vec::new())
+                }
+            },
+        )
     };
+    if !props.active {
+        return html! { <div class="images-panel" data-testid="images-panel"></div> };
+    }
     let list = match &*listed {
         Ok(list) => list,
         Err(e) => {
