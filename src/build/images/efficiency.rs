@@ -62,6 +62,25 @@ pub struct Efficiency {
     pub paths: Vec<WastedPath>,
 }
 
+/// A layer's tar entries as the score sees them: a file by its bytes, a
+/// link by its tar size (0), as dive reads an image's tars.
+pub fn from_tar(entries: &[crate::oci::tar::Entry]) -> Vec<LayerEntry> {
+    use crate::oci::tar::EntryKind as Tar;
+    entries
+        .iter()
+        .map(|e| LayerEntry {
+            path: e.path.clone(),
+            kind: match &e.kind {
+                Tar::File(data) => EntryKind::File(data.len() as u64),
+                Tar::Dir => EntryKind::Dir,
+                Tar::Symlink(_) | Tar::Hardlink(_) => EntryKind::Other,
+                Tar::Whiteout => EntryKind::Whiteout,
+                Tar::Opaque => EntryKind::Opaque,
+            },
+        })
+        .collect()
+}
+
 fn absolute(path: &str) -> String {
     let trimmed = path.trim_matches('/');
     format!("/{trimmed}")
