@@ -173,12 +173,13 @@ pub fn stage_graph(props: &StageGraphProps) -> Html {
             (i == ship).then_some("ships"),
             (!b.needed).then_some("skipped")
         );
+        // A word on the box, and why, for a pointer or a screen reader.
         let note = if i == ship {
-            "ships: the image"
+            Some(("ships", "ships: this stage is the image"))
         } else if b.needed {
-            ""
+            None
         } else {
-            "skipped: the image needs nothing from it"
+            Some(("skipped", "skipped: BuildKit builds it only when the image needs it"))
         };
         html! {
             <g class={class} data-testid="stage" data-name={b.name.clone()}>
@@ -186,8 +187,8 @@ pub fn stage_graph(props: &StageGraphProps) -> Html {
                 <rect x={LEFT.to_string()} y={top.to_string()} width={BOX_W.to_string()} height={BOX_H.to_string()} rx="6" />
                 <text class="stage-name" x={(LEFT + 10).to_string()} y={(top + 18).to_string()}>{clip(&b.name, 30)}</text>
                 <text class="stage-base" x={(LEFT + 10).to_string()} y={(top + 36).to_string()}>{format!("FROM {}", clip(&b.base, 30))}</text>
-                if !note.is_empty() {
-                    <text class="stage-note" x={(LEFT + BOX_W - 8).to_string()} y={(top + 18).to_string()} text-anchor="end">{if i == ship { "ships" } else { "skipped" }}</text>
+                if let Some((word, why)) = note {
+                    <text class="stage-note" x={(LEFT + BOX_W - 8).to_string()} y={(top + 18).to_string()} text-anchor="end"><title>{why}</title>{word}</text>
                 }
             </g>
         }
@@ -195,7 +196,7 @@ pub fn stage_graph(props: &StageGraphProps) -> Html {
     html! {
         <section class="stages" data-testid="stages">
             <h3>{"Stages"}<span class="note">{" — FROM and COPY --from between them; the last one ships"}</span></h3>
-            <svg class="stage-graph" role="img" aria-label="The Dockerfile's stages" width={width.to_string()} height={height.to_string()}
+            <svg class="stage-graph" role="group" aria-label="The Dockerfile's stages" width={width.to_string()} height={height.to_string()}
                 viewBox={format!("0 0 {width} {height}")}>
                 <defs>
                     <marker id="stage-arrow" viewBox="0 0 8 8" refX="7" refY="4" markerWidth="7" markerHeight="7" orient="auto-start-reverse">
