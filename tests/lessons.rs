@@ -1,7 +1,8 @@
 //! The lessons a learner must see come out right, on the offline images:
 //! the seed Dockerfiles (playground/) build with the right layers; split vs
 //! joined `apt-get update` / `rm -rf /var/lib/apt/lists/*` ship different
-//! sizes (whiteouts hide, they do not shrink); `npm install` before
+//! sizes (whiteouts hide, they do not shrink), and dive's score counts the
+//! split lists twice as wasted; `npm install` before
 //! `COPY . .` stays cached when only the source changes; `apk add
 //! --no-cache` leaves no index behind; `chmod -R` / `chown -R` copy the
 //! files they touch into their own layer.
@@ -9,7 +10,9 @@
 #![cfg(not(target_arch = "wasm32"))]
 
 use layerlab::build::engine::{Built, Outcome, Request, StepReport, build};
-use layerlab::build::store::MemoryStore;
+use layerlab::build::images::efficiency::{self, Efficiency};
+use layerlab::build::store::{MemoryStore, Store};
+use layerlab::oci::digest::Digest;
 use layerlab::vfs::{ChangeKind, Fs, Meta, Node};
 use std::path::Path;
 
@@ -396,4 +399,78 @@ fn the_ubuntu_seed_installs_nginx_over_separate_runs() {
     let (w, _) = layer(install);
     assert!(w.iter().any(|(p, _)| p == "/usr/sbin/nginx"));
     assert!(install.notices.is_empty(), "{:?}", install.notices);
+}
+
+/// dive's score of a built image, from its layers' tars as the store holds
+/// them (a catalog base layer from its tree, as the page reads it).
+fn efficiency_of(store: &MemoryStore, b: &Built) -> Efficiency {
+    let layers: Vec<_> = b
+        .image
+        .layers
+        .iter()
+        .map(|l| {
+            let d = Digest::parse(&l.digest).unwrap();
+            let entries = match layerlab::build::catalog::layer_id_of(&d)
+                .and_then(layerlab::build::catalog::layer_entries)
+            {
+                Some(e) => e,
+                None => {
+                    let blob = store.blob(&d).unwrap().expect("the layer is stored");
+                    layerlab::oci::tar::read_layer(&blob, &Default::default()).unwrap()
+                }
+            };
+            efficiency::from_tar(&entries)
+        })
+        .collect();
+    efficiency::efficiency(&layers)
+}
+
+#[test]
+fn dive_counts_split_lists_twice_as_wasted_and_joined_ones_not_at_all() {
+    let (df, ctx) = example("apt-layers");
+    let mut store = MemoryStore::new();
+    let split = run(&mut store, &df, &ctx, Some("split"));
+    let e = efficiency_of(&store, &split);
+    let lists: Vec<_> = e
+        .paths
+        .iter()
+        .filter(|p| p.path.starts_with("/var/lib/apt/lists/"))
+        .collect();
+    let top = &e.paths[0];
+    assert!(
+        top.path.ends_with("_main_binary-amd64_Packages.lz4"),
+        "{top:?}"
+    );
+    // Written by layer 2 (apt-get update), hidden by layer 4 (the rm): the
+    // whiteout counts the bytes it hides, so the file counts twice.
+    let sizes: Vec<(usize, bool)> = top.layers.iter().map(|l| (l.layer, l.deleted)).collect();
+    assert_eq!(sizes, [(1, false), (3, true)]);
+    assert_eq!(top.cumulative, 2 * top.layers[0].size);
+    let (written, _) = layer(step(&split, "RUN apt-get update"));
+    let lists_bytes = bytes_under(&written, "/var/lib/apt/lists/");
+    assert_eq!(
+        lists.iter().map(|p| p.cumulative).sum::<u64>(),
+        2 * lists_bytes
+    );
+    assert!(e.wasted >= 2 * lists_bytes);
+    assert!(e.score < 0.9, "split fails dive --ci: {}", e.score);
+
+    let joined = run(&mut store, &df, &ctx, Some("joined"));
+    let j = efficiency_of(&store, &joined);
+    // Only debian's empty lock and partial/, deleted by the same RUN: 0 bytes.
+    let joined_lists: Vec<_> = j
+        .paths
+        .iter()
+        .filter(|p| p.path.starts_with("/var/lib/apt/lists/"))
+        .collect();
+    assert!(
+        joined_lists.iter().all(|p| p.cumulative == 0),
+        "{joined_lists:?}"
+    );
+    assert!(
+        j.score > e.score && j.wasted < e.wasted,
+        "{} vs {}",
+        j.score,
+        e.score
+    );
 }

@@ -3,7 +3,6 @@
 //! headers a page needs. The page's push through it is in
 //! tests/e2e/registry.test.mjs.
 #![cfg(not(target_arch = "wasm32"))]
-
 #![cfg(not(target_arch = "wasm32"))]
 
 mod common;

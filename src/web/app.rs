@@ -1,5 +1,5 @@
 //! The page: header (examples, share, build), the files and the editor, and
-//! the right pane's tabs (problems, build, layers, push & pull).
+//! the right pane's tabs (problems, build, layers, images, push & pull).
 
 use super::build_options::BuildOptions;
 use super::build_panel::BuildPanel;
@@ -7,12 +7,14 @@ use super::editor::Editor;
 use super::examples::{EXAMPLES, Example};
 use super::file_editor::FileEditor;
 use super::files_panel::FilesPanel;
+use super::images_panel::ImagesPanel;
 use super::layers::LayersPanel;
 use super::links::{self, location_hash};
 use super::problems::Problem;
 use super::registry_panel::RegistryPanel;
 use super::rules::{Route, RuleIndex, RulePage};
 use super::share_panel::ShareBox;
+use super::stages::StageGraph;
 use super::state::{Action, Playground, Tab};
 use crate::share;
 use std::cell::RefCell;
@@ -285,6 +287,7 @@ pub fn app() -> Html {
                 .image
                 .as_ref()
                 .map(|i| ("count", i.layers.len().to_string())),
+            Tab::Images => None,
             Tab::Registry => None,
         }
     };
@@ -371,6 +374,12 @@ pub fn app() -> Html {
                         hidden={tab != Tab::Layers} tabindex="0">
                         <LayersPanel image={builds.image.clone()} chosen={state.layer} on_choose={choose_layer} />
                     </div>
+                    <div class="tabpanel" role="tabpanel" id="panel-images" aria-labelledby="tab-images"
+                        hidden={tab != Tab::Images} tabindex="0">
+                        <ImagesPanel session={state.session.clone()} generation={state.session.generation()}
+                            active={tab == Tab::Images} />
+                        <StageGraph source={state.source.clone()} />
+                    </div>
                     <div class="tabpanel" role="tabpanel" id="panel-registry" aria-labelledby="tab-registry"
                         hidden={tab != Tab::Registry} tabindex="0">
                         <RegistryPanel image={builds.image.clone()} session={state.session.clone()} />
@@ -387,7 +396,7 @@ struct TabListProps {
     current: Tab,
     on_select: Callback<Tab>,
     /// Per tab (in `Tab::ALL` order): a class and a short text beside the label.
-    badges: [Option<(&'static str, String)>; 4],
+    badges: [Option<(&'static str, String)>; Tab::ALL.len()],
 }
 
 /// The WAI-ARIA tabs pattern: one tab in the Tab order, arrows, Home and End

@@ -11,6 +11,8 @@ use std::rc::Rc;
 use flate2::read::MultiGzDecoder;
 
 use super::context;
+use crate::build::images::efficiency::{self, Efficiency, LayerEntry};
+use crate::build::images::{self, ImagesError};
 use crate::build::store::{LayerRef, MemoryStore, Store};
 use crate::build::{self, Outcome, Request, StepReport};
 use crate::dockerfile::instructions::{self, BuildArgs};
@@ -143,6 +145,8 @@ pub struct ImageView {
     pub cached: usize,
     pub steps: usize,
     pub millis: f64,
+    /// dive's score and wasted paths, when every layer could be read.
+    pub efficiency: Result<Rc<Efficiency>, String>,
 }
 
 impl PartialEq for ImageView {
@@ -197,7 +201,14 @@ pub struct Session {
     /// per page (the base image's large layer especially).
     contents: RefCell<BTreeMap<String, Rc<Result<LayerContents, String>>>>,
     builds: Cell<u32>,
+    /// Bumped by every change to the store's images, so views of it know
+    /// when to read it again.
+    generation: Cell<u64>,
 }
+
+/// The name every successful build of the page moves to its image, as
+/// `docker build -t playground .` would: the image it leaves is dangling.
+pub const BUILD_TAG: &str = "docker.io/library/playground:latest";
 
 impl std::fmt::Debug for Session {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -220,7 +231,51 @@ impl Session {
             store: RefCell::new(MemoryStore::new()),
             contents: RefCell::new(BTreeMap::new()),
             builds: Cell::new(0),
+            generation: Cell::new(0),
         }
+    }
+
+    /// Changes whenever the store's images may have.
+    pub fn generation(&self) -> u64 {
+        self.generation.get()
+    }
+
+    fn changed(&self) {
+        self.generation.set(self.generation.get() + 1);
+    }
+
+    /// `docker images`' view of the store, newest first.
+    pub fn images(&self) -> Result<Vec<images::ImageView>, String> {
+        images::list(&*self.store.borrow()).map_err(|e| e.to_string())
+    }
+
+    /// `docker tag SOURCE TARGET`.
+    pub fn tag(&self, source: &str, target: &str) -> Result<(), ImagesError> {
+        let r = images::tag(&mut *self.store.borrow_mut(), source, target);
+        self.changed();
+        r
+    }
+
+    /// `docker rmi [-f] IMAGE`.
+    pub fn remove(&self, reference: &str, force: bool) -> Result<images::Removal, ImagesError> {
+        let r = images::remove(&mut *self.store.borrow_mut(), reference, force);
+        self.changed();
+        r
+    }
+
+    /// `docker image prune [-a] -f`: the report Docker prints.
+    pub fn prune(&self, all: bool) -> Result<String, ImagesError> {
+        let r = images::prune(&mut *self.store.borrow_mut(), all);
+        self.changed();
+        r.map(|removal| images::prune_report(&removal))
+    }
+
+    /// `docker system df [-v]`. The page keeps no cache-use times.
+    pub fn system_df(&self, now: i64, verbose: bool) -> Result<String, ImagesError> {
+        let store = self.store.borrow();
+        let list = images::list(&*store)?;
+        let cache = images::cache_items(&*store, &list, &|_| images::CacheUse::default())?;
+        Ok(images::system_df(&list, &cache, now, verbose))
     }
 
     /// A copy of the store (blobs are shared, not copied) for work that
@@ -249,11 +304,12 @@ impl Session {
         store
             .put_blob(&pulled.manifest, mbytes)
             .map_err(|e| e.to_string())?;
-        match &pulled.name {
+        let added = match &pulled.name {
             Some(n) => store.tag(n, &pulled.manifest, size),
             None => store.add_image(&pulled.manifest, size),
-        }
-        .map_err(|e| e.to_string())
+        };
+        self.changed();
+        added.map_err(|e| e.to_string())
     }
 
     /// A build that could not start: why, as the log's error.
@@ -295,7 +351,24 @@ impl Session {
         };
         let millis = now() - start;
         let (steps, failure, image) = match result {
-            Ok(built) => (built.steps, None, Some(built.image)),
+            Ok(built) => {
+                let named = self.store.borrow_mut().tag(
+                    BUILD_TAG,
+                    &built.image.manifest_digest,
+                    built.image.manifest.len() as u64,
+                );
+                self.changed();
+                match named {
+                    Ok(()) => (built.steps, None, Some(built.image)),
+                    Err(e) => {
+                        let failure = Failure {
+                            message: format!("naming to {BUILD_TAG}: {e}"),
+                            at: None,
+                        };
+                        (built.steps, Some(failure), None)
+                    }
+                }
+            }
             Err((e, steps)) => {
                 let failure = Failure {
                     message: e.message,
@@ -341,12 +414,14 @@ impl Session {
         // Which paths exist below each layer, to tell an added path from a
         // modified one in a layer read back from its tar (as dive does).
         let mut present = BTreeSet::new();
+        let mut read: Vec<Rc<Result<LayerContents, String>>> = Vec::new();
         let layers = parts
             .layers
             .iter()
             .enumerate()
             .map(|(i, l)| {
                 let contents = self.contents_of(l);
+                read.push(contents.clone());
                 let step = made_by[i];
                 let from_tar = match &*contents {
                     Ok(c) => Ok(Rc::new(classify(&c.entries, &mut present))),
@@ -372,8 +447,17 @@ impl Session {
                 }
             })
             .collect();
+        let efficiency = read
+            .iter()
+            .map(|c| match &**c {
+                Ok(c) => Ok(c.entries.iter().map(layer_entry).collect::<Vec<_>>()),
+                Err(e) => Err(e.clone()),
+            })
+            .collect::<Result<Vec<_>, String>>()
+            .map(|layers| Rc::new(efficiency::efficiency(&layers)));
         ImageView {
             number: attempt.number,
+            efficiency,
             id: parts.id(),
             manifest: parts.manifest_digest,
             layers,
@@ -615,6 +699,20 @@ fn classify(entries: &[EntrySummary], present: &mut BTreeSet<String>) -> Vec<Fil
         out.push(change);
     }
     out
+}
+
+/// An entry as dive sizes it: a file by its bytes, anything else by 0.
+fn layer_entry(e: &EntrySummary) -> LayerEntry {
+    LayerEntry {
+        path: e.path.clone(),
+        kind: match e.kind {
+            EntryShape::File => efficiency::EntryKind::File(e.size),
+            EntryShape::Dir => efficiency::EntryKind::Dir,
+            EntryShape::Symlink(_) | EntryShape::Hardlink(_) => efficiency::EntryKind::Other,
+            EntryShape::Whiteout => efficiency::EntryKind::Whiteout,
+            EntryShape::Opaque => efficiency::EntryKind::Opaque,
+        },
+    }
 }
 
 fn file_change(c: &vfs::Change) -> FileChange {

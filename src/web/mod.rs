@@ -13,6 +13,7 @@ pub mod examples;
 mod file_editor;
 mod files_panel;
 mod help;
+mod images_panel;
 mod layers;
 mod links;
 mod net;
@@ -20,6 +21,7 @@ pub mod problems;
 mod registry_panel;
 mod rules;
 mod share_panel;
+mod stages;
 mod state;
 mod theme;
 

@@ -16,11 +16,18 @@ pub enum Tab {
     Problems,
     Build,
     Layers,
+    Images,
     Registry,
 }
 
 impl Tab {
-    pub const ALL: [Tab; 4] = [Tab::Problems, Tab::Build, Tab::Layers, Tab::Registry];
+    pub const ALL: [Tab; 5] = [
+        Tab::Problems,
+        Tab::Build,
+        Tab::Layers,
+        Tab::Images,
+        Tab::Registry,
+    ];
 
     /// For element ids and test ids.
     pub fn key(self) -> &'static str {
@@ -28,6 +35,7 @@ impl Tab {
             Tab::Problems => "problems",
             Tab::Build => "build",
             Tab::Layers => "layers",
+            Tab::Images => "images",
             Tab::Registry => "registry",
         }
     }
@@ -41,6 +49,7 @@ impl Tab {
             Tab::Problems => "Problems",
             Tab::Build => "Build",
             Tab::Layers => "Layers",
+            Tab::Images => "Images",
             Tab::Registry => "Push & pull",
         }
     }

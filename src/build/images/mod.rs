@@ -8,6 +8,7 @@
 //! digest, sizes are uncompressed layer sizes, and layers shared by several
 //! images are counted once in `system df`.
 
+pub mod efficiency;
 pub mod units;
 
 use std::collections::{BTreeMap, BTreeSet};
@@ -300,14 +301,16 @@ pub struct ImagesOptions {
     pub json: bool,
 }
 
-/// One row of `docker images`.
-struct ImageRow<'a> {
-    image: &'a ImageView,
-    repo: String,
-    tag: String,
+/// One row of `docker images`: an image under one of its names, or under
+/// `<none>` when it has none.
+pub struct ImageRow<'a> {
+    pub image: &'a ImageView,
+    pub repo: String,
+    pub tag: String,
 }
 
-fn image_rows<'a>(images: &'a [ImageView], filter: Option<&str>) -> Vec<ImageRow<'a>> {
+/// The rows `format_images` prints, in its order.
+pub fn image_rows<'a>(images: &'a [ImageView], filter: Option<&str>) -> Vec<ImageRow<'a>> {
     let mut rows = Vec::new();
     // `docker images app` or `app:1`: the repository, and the tag if given.
     let filter = filter.map(|f| {
