@@ -160,17 +160,26 @@ pub fn app() -> Html {
 
     let focus = {
         let (editor, dispatch) = (editor.clone(), state.dispatcher());
+        let file_open = state.open.is_some();
         Callback::from(move |offset: usize| {
+            let focus_now = {
+                let editor = editor.clone();
+                move || {
+                    if let Some(ed) = editor.borrow().as_ref() {
+                        ed.focus_at(offset);
+                    }
+                }
+            };
+            if !file_open {
+                // At once, so that keys pressed right after the click land
+                // in the editor.
+                focus_now();
+                return;
+            }
             dispatch.dispatch(Action::Open(None));
             // After the render that shows the Dockerfile again: a hidden
             // editor cannot take the focus.
-            let editor = editor.clone();
-            gloo::timers::callback::Timeout::new(0, move || {
-                if let Some(ed) = editor.borrow().as_ref() {
-                    ed.focus_at(offset);
-                }
-            })
-            .forget();
+            gloo::timers::callback::Timeout::new(0, focus_now).forget();
         })
     };
     let sharing = use_state(|| None::<Rc<share::Playground>>);

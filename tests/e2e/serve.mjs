@@ -59,7 +59,9 @@ export async function openPlayground() {
       "--disable-background-networking", "--disable-component-update", "--disable-sync",
     ],
   });
-  const page = await browser.newPage({ viewport: { width: 1280, height: 760 } });
+  // The page follows the system theme; the tests and their screenshots see
+  // the dark one (headless Chromium reports light).
+  const page = await browser.newPage({ viewport: { width: 1280, height: 760 }, colorScheme: "dark" });
   const consoleErrors = [];
   page.on("console", (m) => { if (m.type() === "error") consoleErrors.push(m.text()); });
   page.on("pageerror", (e) => consoleErrors.push(String(e)));
