@@ -333,7 +333,7 @@ impl Session {
         build_args: &[(String, String)],
         target: Option<String>,
     ) -> (Attempt, Option<ImageView>) {
-        let fs = match context::context_fs(files) {
+        let fs = match context::context_fs(dockerfile, files) {
             Ok(fs) => fs,
             Err(message) => return (self.refuse(message), None),
         };

@@ -67,13 +67,24 @@ fn dockerignore(files: &[File]) -> (Dockerignore, Option<String>) {
 }
 
 /// The tree a build reads: the files `.dockerignore` keeps, with their
-/// modes, owned by root as BuildKit sends them.
-pub fn context_fs(files: &[File]) -> Result<Fs, String> {
+/// modes, owned by root as BuildKit sends them, and the Dockerfile itself at
+/// the root, as `docker build .` sends it (so `COPY . .` copies it, as the
+/// CLI's build of the same directory does) unless `.dockerignore` leaves it
+/// out.
+pub fn context_fs(dockerfile: &str, files: &[File]) -> Result<Fs, String> {
     let (ignore, error) = dockerignore(files);
     if let Some(e) = error {
         return Err(e);
     }
     let mut fs = Fs::new();
+    if !ignore.matches("Dockerfile") && !files.iter().any(|f| f.path == "Dockerfile") {
+        fs.write_file(
+            "/Dockerfile",
+            dockerfile.as_bytes().to_vec(),
+            Meta::new(0o644),
+        )
+        .map_err(|e| format!("Dockerfile: {e}"))?;
+    }
     for f in files.iter().filter(|f| !ignore.matches(&f.path)) {
         let abs = format!("/{}", f.path);
         if let Some(i) = abs.rfind('/').filter(|i| *i > 0) {
