@@ -93,15 +93,18 @@ mod builds {
             [
                 ("/app".to_string(), ChangeKind::Modified),
                 ("/app/.dockerignore".to_string(), ChangeKind::Added),
+                // Part of the context, as `docker build .` sends it.
+                ("/app/Dockerfile".to_string(), ChangeKind::Added),
                 ("/app/package-lock.json".to_string(), ChangeKind::Added),
                 ("/app/package.json".to_string(), ChangeKind::Added),
                 ("/app/server.js".to_string(), ChangeKind::Added),
             ]
         );
-        // Docker's layer size: the four files' bytes (.dockerignore 84,
-        // package-lock.json 262, package.json 278, server.js 599), not the tar.
+        // Docker's layer size: the files' bytes (.dockerignore 84,
+        // package-lock.json 262, package.json 278, server.js 599, and the
+        // Dockerfile), not the tar.
         let copy = &cached.layers[2];
-        assert_eq!(copy.tar_size, Some(84 + 262 + 278 + 599));
+        assert_eq!(copy.tar_size, Some(84 + 262 + 278 + 599 + df.len() as u64));
         assert!(copy.size > 0);
     }
 
