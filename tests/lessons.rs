@@ -5,7 +5,8 @@
 //! split lists twice as wasted; `npm install` before
 //! `COPY . .` stays cached when only the source changes; `apk add
 //! --no-cache` leaves no index behind; `chmod -R` / `chown -R` copy the
-//! files they touch into their own layer.
+//! files they touch into their own layer; the multi-stage example ships the
+//! binary without the toolchain, and the scratch one is a single layer.
 
 #![cfg(not(target_arch = "wasm32"))]
 
@@ -473,4 +474,67 @@ fn dive_counts_split_lists_twice_as_wasted_and_joined_ones_not_at_all() {
         j.score,
         e.score
     );
+}
+
+#[test]
+fn the_multi_stage_example_ships_the_binary_and_not_the_toolchain() {
+    let (df, ctx) = example("multi-stage");
+    let mut store = MemoryStore::new();
+    let shipped = run(&mut store, &df, &ctx, None);
+    // alpine's layer and the one COPY --from: the builder's layers stay behind.
+    assert_eq!(shipped.image.layers.len(), 2);
+    let (w, _) = layer(step(&shipped, "COPY --from=builder"));
+    // The binary, and the directories it lands in: nothing else.
+    assert!(
+        w.iter()
+            .all(|(p, _)| "/usr/local/bin/hello".starts_with(p.as_str())),
+        "{w:?}"
+    );
+    assert!(w.iter().any(|(p, n)| p == "/usr/local/bin/hello" && *n > 0));
+    let shipped_bytes: u64 = shipped.image.layers.iter().map(|l| l.size).sum();
+
+    // The builder stage as the target: Go's image and the build's layers.
+    let builder = run(&mut store, &df, &ctx, Some("builder"));
+    let builder_bytes: u64 = builder.image.layers.iter().map(|l| l.size).sum();
+    assert!(builder.image.layers.len() > 5);
+    assert!(
+        builder_bytes > 40 * shipped_bytes,
+        "builder {builder_bytes} vs shipped {shipped_bytes}"
+    );
+    // The go.mod step stays cached when only the code changes.
+    let mut edited = ctx.clone();
+    edited
+        .write_file(
+            "/main.go",
+            &b"package main\n\nfunc main() {}\n"[..],
+            Meta::new(0o644),
+        )
+        .unwrap();
+    let again = run(&mut store, &df, &edited, None);
+    assert_eq!(step(&again, "go mod download").outcome, Outcome::Cached);
+    assert_ne!(step(&again, "go build").outcome, Outcome::Cached);
+}
+
+#[test]
+fn the_scratch_example_is_one_layer_holding_one_executable() {
+    let (df, ctx) = example("scratch-static");
+    let mut store = MemoryStore::new();
+    let b = run(&mut store, &df, &ctx, None);
+    assert_eq!(b.image.layers.len(), 1, "FROM scratch adds no layer");
+    let (w, _) = layer(step(&b, "COPY --chmod=0755 hello /hello"));
+    assert_eq!(w.len(), 1);
+    assert_eq!(w[0].0, "/hello");
+    let copy = step(&b, "COPY --chmod=0755 hello /hello");
+    let mode = copy
+        .changes
+        .as_deref()
+        .unwrap_or_default()
+        .iter()
+        .find_map(|c| match &c.node {
+            Some(Node::File(f)) => Some(f.meta.mode),
+            _ => None,
+        });
+    assert_eq!(mode.map(|m| m & 0o7777), Some(0o755));
+    let cfg = String::from_utf8_lossy(&b.image.config).into_owned();
+    assert!(cfg.contains("\"User\":\"65534:65534\""), "{cfg}");
 }
