@@ -43,18 +43,28 @@ pub struct LineCol {
 pub struct LineIndex<'a> {
     src: &'a str,
     line_starts: Vec<usize>,
+    /// The UTF-16 offset of each line start: a conversion then counts
+    /// within one line, not from the top of the file for every finding.
+    utf16_line_starts: Vec<usize>,
 }
 
 impl<'a> LineIndex<'a> {
     pub fn new(src: &'a str) -> Self {
         let mut line_starts = vec![0];
-        line_starts.extend(
-            src.bytes()
-                .enumerate()
-                .filter(|&(_, b)| b == b'\n')
-                .map(|(i, _)| i + 1),
-        );
-        LineIndex { src, line_starts }
+        let mut utf16_line_starts = vec![0];
+        let mut utf16 = 0;
+        for (i, c) in src.char_indices() {
+            utf16 += c.len_utf16();
+            if c == '\n' {
+                line_starts.push(i + 1);
+                utf16_line_starts.push(utf16);
+            }
+        }
+        LineIndex {
+            src,
+            line_starts,
+            utf16_line_starts,
+        }
     }
 
     pub fn line_col(&self, offset: usize) -> LineCol {
@@ -70,7 +80,13 @@ impl<'a> LineIndex<'a> {
     /// The UTF-16 code-unit offset of a byte offset (what CodeMirror and the DOM count).
     pub fn utf16_offset(&self, offset: usize) -> usize {
         let offset = floor_char_boundary(self.src, offset);
-        self.src[..offset].chars().map(char::len_utf16).sum()
+        let line = self.line_starts.partition_point(|&s| s <= offset) - 1;
+        let start = self.line_starts[line];
+        self.utf16_line_starts[line]
+            + self.src[start..offset]
+                .chars()
+                .map(char::len_utf16)
+                .sum::<usize>()
     }
 }
 
@@ -98,5 +114,17 @@ mod tests {
         assert_eq!(idx.line_col(x), LineCol { line: 2, col: 7 });
         // é is 1 UTF-16 unit, 😀 is 2.
         assert_eq!(idx.utf16_offset(x), 7 + 4 + 1 + 2);
+        // On a later line, and at the end; past the end clamps.
+        let src = "RUN 😀\nRUN é\nx";
+        let idx = LineIndex::new(src);
+        assert_eq!(idx.utf16_offset(src.find('x').unwrap()), 7 + 6);
+        assert_eq!(idx.utf16_offset(src.len()), 7 + 6 + 1);
+        assert_eq!(idx.utf16_offset(src.len() + 5), 7 + 6 + 1);
+        // Every offset agrees with counting from the top.
+        for i in 0..=src.len() {
+            let top = floor_char_boundary(src, i);
+            let expected: usize = src[..top].chars().map(char::len_utf16).sum();
+            assert_eq!(idx.utf16_offset(i), expected, "at {i}");
+        }
     }
 }
