@@ -184,4 +184,97 @@ mod builds {
             failure.message
         );
     }
+
+    /// What the worker sends: each step as it ends, then the attempt and the
+    /// image, all through the protocol's JSON, arrive as they were made.
+    #[wasm_bindgen_test]
+    fn a_build_streams_its_steps_and_survives_the_worker_s_messages() {
+        use layerlab::web::protocol::{Answer, Envelope};
+        let session = Session::new();
+        let files: Vec<File> = Example::default_example().playground().files;
+        let df = "FROM alpine:3.20\nWORKDIR /app\nCOPY . .\nRUN rm package.json\n";
+        let mut streamed = Vec::new();
+        let (attempt, image) =
+            session.run_streaming(df, &files, &[], None, &mut |s| streamed.push(s.clone()));
+        assert_eq!(attempt.failure, None);
+        assert_eq!(streamed, attempt.steps, "the stream is the log");
+        assert_eq!(streamed.len(), 4);
+
+        let image = image.expect("an image");
+        let wire = serde_json::to_string(&Envelope {
+            id: 7,
+            body: Answer::Built {
+                attempt: attempt.clone(),
+                image: Some(image.clone()),
+            },
+        })
+        .expect("written");
+        let back: Envelope<Answer> = serde_json::from_str(&wire).expect("read back");
+        assert_eq!(back.id, 7);
+        let Answer::Built {
+            attempt: a,
+            image: Some(i),
+        } = back.body
+        else {
+            panic!("not a build: {wire:.200}");
+        };
+        assert_eq!(a.steps, attempt.steps);
+        assert_eq!((i.id, i.manifest), (image.id, image.manifest));
+        assert_eq!(i.layers, image.layers);
+        // The RUN's layer deletes a file: its whiteout crosses intact.
+        assert!(
+            paths(&i.layers[3]).contains(&("/app/package.json".to_string(), ChangeKind::Deleted))
+        );
+        let (e1, e2) = (
+            i.efficiency.as_ref().expect("scored"),
+            image.efficiency.as_ref().expect("scored"),
+        );
+        assert_eq!(e1, e2);
+        assert!(
+            e1.score < 1.0,
+            "package.json is written and deleted: wasted"
+        );
+    }
+
+    /// The compare view: an edited source file keeps the base and WORKDIR
+    /// layers, and the COPY's layer is new because its step missed the cache.
+    #[wasm_bindgen_test]
+    fn two_builds_compare_layer_by_layer_with_the_reason_for_each_new_one() {
+        use layerlab::web::compare::{Fate, compare};
+        let session = Session::new();
+        let mut files: Vec<File> = Example::default_example().playground().files;
+        let df = "FROM alpine:3.20\nWORKDIR /app\nCOPY server.js .\nRUN echo built > /built\n";
+        let (_, before) = session.run(df, &files, &[], None);
+        let before = before.expect("an image");
+        let server = files
+            .iter_mut()
+            .find(|f| f.path == "server.js")
+            .expect("server.js");
+        server.content.extend_from_slice(b"// edited\n");
+        let (attempt, after) = session.run(df, &files, &[], None);
+        let after = after.expect("an image");
+
+        let rows = compare(&before, &after, Some(&attempt));
+        let fates: Vec<&Fate> = rows.iter().map(|r| &r.fate).collect();
+        assert_eq!(fates.len(), 4);
+        assert_eq!(fates[..2], [&Fate::Reused, &Fate::Reused]);
+        let Fate::New(copy) = fates[2] else {
+            panic!("the COPY is new: {fates:?}")
+        };
+        assert!(copy.starts_with("step #3 ran: "), "{copy}");
+        assert!(
+            copy.contains("server.js"),
+            "the reason names the file: {copy}"
+        );
+        let Fate::New(run) = fates[3] else {
+            panic!("the RUN is new: {fates:?}")
+        };
+        assert!(run.starts_with("step #4 ran: "), "{run}");
+
+        // The same build again: every layer is the one before.
+        let (again_attempt, again) = session.run(df, &files, &[], None);
+        let again = again.expect("an image");
+        let rows = compare(&after, &again, Some(&again_attempt));
+        assert!(rows.iter().all(|r| r.fate == Fate::Reused), "{rows:?}");
+    }
 }

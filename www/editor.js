@@ -2,13 +2,51 @@
 // Bundled by esbuild into an IIFE with the global name `LayerlabEditor`
 // (see Trunk.toml). The Rust side owns all Dockerfile knowledge: it is told
 // about every change and answers with diagnostics, which are shown here.
-import { basicSetup } from "codemirror";
-import { EditorView, keymap } from "@codemirror/view";
+import {
+  EditorView, keymap, lineNumbers, highlightActiveLineGutter, highlightSpecialChars,
+  drawSelection, dropCursor, rectangularSelection, crosshairCursor, highlightActiveLine,
+} from "@codemirror/view";
 import { Compartment, EditorState, Prec } from "@codemirror/state";
-import { StreamLanguage } from "@codemirror/language";
+import {
+  StreamLanguage, foldGutter, indentOnInput, syntaxHighlighting, defaultHighlightStyle,
+  bracketMatching, foldKeymap,
+} from "@codemirror/language";
+import { history, defaultKeymap, historyKeymap } from "@codemirror/commands";
+import { highlightSelectionMatches, searchKeymap } from "@codemirror/search";
+import { closeBrackets, closeBracketsKeymap } from "@codemirror/autocomplete";
 import { dockerFile } from "@codemirror/legacy-modes/mode/dockerfile";
-import { setDiagnostics, lintGutter } from "@codemirror/lint";
+import { setDiagnostics, lintGutter, lintKeymap } from "@codemirror/lint";
 import { oneDark } from "@codemirror/theme-one-dark";
+
+// codemirror's basicSetup without autocompletion, which has nothing to
+// offer here (no completion source knows Dockerfiles) and was 7% of the
+// bundle's gzip.
+const setup = [
+  lineNumbers(),
+  highlightActiveLineGutter(),
+  highlightSpecialChars(),
+  history(),
+  foldGutter(),
+  drawSelection(),
+  dropCursor(),
+  EditorState.allowMultipleSelections.of(true),
+  indentOnInput(),
+  syntaxHighlighting(defaultHighlightStyle, { fallback: true }),
+  bracketMatching(),
+  closeBrackets(),
+  rectangularSelection(),
+  crosshairCursor(),
+  highlightActiveLine(),
+  highlightSelectionMatches(),
+  keymap.of([
+    ...closeBracketsKeymap,
+    ...defaultKeymap,
+    ...searchKeymap,
+    ...historyKeymap,
+    ...foldKeymap,
+    ...lintKeymap,
+  ]),
+];
 
 // Creates an editor in `parent` holding `doc`. `onChange(text)` is called with
 // the whole document after every edit; `onRun()` on Ctrl/Cmd+Enter.
@@ -21,11 +59,11 @@ export function create(parent, doc, onChange, onRun) {
     state: EditorState.create({
       doc,
       extensions: [
-        basicSetup,
+        setup,
         theme.of(themed()),
         StreamLanguage.define(dockerFile),
         lintGutter(),
-        // Highest precedence: basicSetup's default keymap binds Mod-Enter to
+        // Highest precedence: the default keymap binds Mod-Enter to
         // insertBlankLine, and it would win by coming first.
         Prec.highest(keymap.of([{ key: "Mod-Enter", run: () => { onRun(); return true; } }])),
         EditorView.updateListener.of((u) => {

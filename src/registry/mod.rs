@@ -14,7 +14,7 @@ pub mod reference;
 use std::fmt;
 
 /// What a push or pull reports as it goes, in the words of Docker's output.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub enum Event {
     /// A whole line: `The push refers to repository [...]`, `Digest: ...`.
     Line(String),
@@ -24,7 +24,7 @@ pub enum Event {
     Progress { id: String, done: u64, total: u64 },
 }
 
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub enum Status {
     Preparing,
     Pushing,

@@ -68,7 +68,7 @@ pub struct Playground {
 }
 
 /// One file of the build context.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct File {
     /// Relative, `/`-separated, clean (see `check_path`).
     pub path: String,

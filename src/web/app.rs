@@ -11,6 +11,7 @@ use super::images_panel::ImagesPanel;
 use super::layers::LayersPanel;
 use super::links::{self, location_hash};
 use super::problems::Problem;
+use super::protocol::Answer;
 use super::registry_panel::RegistryPanel;
 use super::rules::{Route, RuleIndex, RulePage};
 use super::share_panel::ShareBox;
@@ -25,6 +26,10 @@ use yew::prelude::*;
 
 /// How long typing pauses before the playground is saved.
 const SAVE_AFTER_MS: u32 = 600;
+
+/// When the build worker starts loading, after the page's first render:
+/// once the first lint is on screen.
+const WARM_AFTER_MS: u32 = 300;
 
 /// The playground to start with: a link's, else the last visit's, else the
 /// default example. A link or a saved state that does not open is said so,
@@ -147,13 +152,30 @@ pub fn app() -> Html {
     // After the findings effect above: the text's findings are on screen.
     use_effect_with(state.source.clone(), |_| super::editor::mark_lint_shown());
     {
-        // The build runs on a zero timeout after "building…" was rendered,
-        // so the browser gets to paint it before the UI thread is busy.
-        let dispatch = state.dispatcher();
+        // The worker builds; its steps come back as they end.
+        let (dispatch, current) = (state.dispatcher(), state.clone());
         use_effect_with(state.builds.running, move |running| {
-            let timer = running.then(|| {
-                gloo::timers::callback::Timeout::new(0, move || dispatch.dispatch(Action::RunBuild))
-            });
+            if *running {
+                current
+                    .backend
+                    .call(current.build_call(), move |answer| match answer {
+                        Answer::Step(step) => dispatch.dispatch(Action::BuildStep(step)),
+                        Answer::Built { attempt, image } => dispatch.dispatch(Action::Built {
+                            attempt: Box::new(attempt),
+                            image: image.map(Box::new),
+                        }),
+                        Answer::Failed(why) => dispatch.dispatch(Action::BuildFailed(why)),
+                        _ => {}
+                    });
+            }
+        });
+    }
+    {
+        // The worker loads while the user reads the page, not on the
+        // first build.
+        let backend = state.backend.clone();
+        use_effect_with((), move |_| {
+            let timer = gloo::timers::callback::Timeout::new(WARM_AFTER_MS, move || backend.warm());
             move || drop(timer)
         });
     }
@@ -368,7 +390,7 @@ pub fn app() -> Html {
                                 </>
                             },
                             Route::Rules => html! { <RuleIndex /> },
-                            Route::Rule(code) => html! { <RulePage code={code.clone()} /> },
+                            Route::Rule(code) => html! { <RulePage code={code.clone()} backend={state.backend.clone()} /> },
                         } }
                     </div>
                     <div class="tabpanel" role="tabpanel" id="panel-build" aria-labelledby="tab-build"
@@ -376,22 +398,23 @@ pub fn app() -> Html {
                         <BuildOptions stages={state.stages.clone()} target={state.target.clone()}
                             args_text={state.build_args_text.clone()} args_error={state.build_args_error.clone()}
                             dispatch={state.dispatcher()} />
-                        <BuildPanel running={builds.running} last={builds.last.clone()} image={builds.image.clone()}
+                        <BuildPanel running={builds.running} live={builds.live.clone()} last={builds.last.clone()} image={builds.image.clone()}
                             context={state.context.clone()} on_jump={focus} />
                     </div>
                     <div class="tabpanel" role="tabpanel" id="panel-layers" aria-labelledby="tab-layers"
                         hidden={tab != Tab::Layers} tabindex="0">
-                        <LayersPanel image={builds.image.clone()} chosen={state.layer} on_choose={choose_layer} />
+                        <LayersPanel image={builds.image.clone()} previous={builds.previous.clone()} attempt={builds.last.clone()}
+                            chosen={state.layer} on_choose={choose_layer} />
                     </div>
                     <div class="tabpanel" role="tabpanel" id="panel-images" aria-labelledby="tab-images"
                         hidden={tab != Tab::Images} tabindex="0">
-                        <ImagesPanel session={state.session.clone()} generation={state.session.generation()}
+                        <ImagesPanel backend={state.backend.clone()} generation={state.backend.generation()}
                             active={tab == Tab::Images} />
                         <StageGraph source={state.source.clone()} />
                     </div>
                     <div class="tabpanel" role="tabpanel" id="panel-registry" aria-labelledby="tab-registry"
                         hidden={tab != Tab::Registry} tabindex="0">
-                        <RegistryPanel image={builds.image.clone()} session={state.session.clone()} />
+                        <RegistryPanel image={builds.image.clone()} backend={state.backend.clone()} />
                     </div>
                 </section>
             </main>

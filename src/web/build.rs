@@ -9,6 +9,7 @@ use std::io::Read;
 use std::rc::Rc;
 
 use flate2::read::MultiGzDecoder;
+use serde::{Deserialize, Serialize};
 
 use super::context;
 use crate::build::images::efficiency::{self, Efficiency, LayerEntry};
@@ -25,7 +26,7 @@ use crate::share::File;
 use crate::vfs::{self, ChangeKind, Node};
 
 /// How a step of the log ended.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub enum StepState {
     Cached,
     Done,
@@ -33,7 +34,7 @@ pub enum StepState {
 }
 
 /// One `#N` of the log.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct LogStep {
     pub id: usize,
     /// `[deps 2/5]`
@@ -51,7 +52,7 @@ pub struct LogStep {
 }
 
 /// A place in the Dockerfile, for the editor.
-#[derive(Debug, Clone, Copy, PartialEq)]
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
 pub struct Jump {
     /// In UTF-16 code units, as CodeMirror counts.
     pub offset: usize,
@@ -59,14 +60,14 @@ pub struct Jump {
     pub col: usize,
 }
 
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Failure {
     pub message: String,
     pub at: Option<Jump>,
 }
 
 /// One build as the log shows it, whether it succeeded or not.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Attempt {
     /// 1 for the page's first build: identifies the attempt.
     pub number: u32,
@@ -91,7 +92,7 @@ impl Attempt {
 }
 
 /// Where a layer of the image came from.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub enum LayerOrigin {
     /// The base image's, as pulled (or taken from the offline catalog).
     Base,
@@ -102,7 +103,7 @@ pub enum LayerOrigin {
 }
 
 /// One path a layer adds, modifies or deletes.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct FileChange {
     /// Absolute: `/app/server.js`.
     pub path: String,
@@ -116,7 +117,7 @@ pub struct FileChange {
     pub opaque: bool,
 }
 
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct LayerView {
     /// From the image config's history.
     pub created_by: String,
@@ -134,7 +135,7 @@ pub struct LayerView {
 }
 
 /// The image a successful build made.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct ImageView {
     /// The attempt that made it.
     pub number: u32,
@@ -218,12 +219,7 @@ impl std::fmt::Debug for Session {
     }
 }
 
-/// The browser's monotonic clock in milliseconds (0 where there is none).
-fn now() -> f64 {
-    web_sys::window()
-        .and_then(|w| w.performance())
-        .map_or(0.0, |p| p.now())
-}
+use super::clock_millis as now;
 
 impl Session {
     pub fn new() -> Session {
@@ -333,6 +329,18 @@ impl Session {
         build_args: &[(String, String)],
         target: Option<String>,
     ) -> (Attempt, Option<ImageView>) {
+        self.run_streaming(dockerfile, files, build_args, target, &mut |_| {})
+    }
+
+    /// [`Session::run`], telling `on_step` each step of the log as it ends.
+    pub fn run_streaming(
+        &self,
+        dockerfile: &str,
+        files: &[File],
+        build_args: &[(String, String)],
+        target: Option<String>,
+        on_step: &mut dyn FnMut(&LogStep),
+    ) -> (Attempt, Option<ImageView>) {
         let fs = match context::context_fs(dockerfile, files) {
             Ok(fs) => fs,
             Err(message) => return (self.refuse(message), None),
@@ -346,7 +354,12 @@ impl Session {
         let start = now();
         let result = {
             let mut store = self.store.borrow_mut();
-            let mut progress = |_: &StepReport| stamps.push(now());
+            let mut progress = |s: &StepReport| {
+                let at = now();
+                let from = stamps.last().copied().unwrap_or(start);
+                stamps.push(at);
+                on_step(&log_step(s, (at - from) / 1000.0));
+            };
             build::build(&req, &mut *store, &mut progress)
         };
         let millis = now() - start;

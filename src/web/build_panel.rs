@@ -3,13 +3,15 @@
 
 use std::rc::Rc;
 
-use super::build::{Attempt, ImageView, StepState, human_size};
+use super::build::{Attempt, ImageView, LogStep, StepState, human_size};
 use super::context::ContextView;
 use yew::prelude::*;
 
 #[derive(Properties, PartialEq)]
 pub struct BuildPanelProps {
     pub running: bool,
+    /// The running build's steps that have ended, streamed from the worker.
+    pub live: Rc<Vec<LogStep>>,
     pub last: Option<Rc<Attempt>>,
     pub image: Option<Rc<ImageView>>,
     pub context: Rc<ContextView>,
@@ -37,8 +39,10 @@ pub fn build_panel(props: &BuildPanelProps) -> Html {
                     }
                 </div>
             }
-            if let Some(a) = props.last.as_ref().filter(|a| !a.steps.is_empty()) {
-                <Log attempt={a.clone()} />
+            if props.running {
+                <Log steps={props.live.clone()} />
+            } else if let Some(a) = props.last.as_ref().filter(|a| !a.steps.is_empty()) {
+                <Log steps={Rc::new(a.steps.clone())} />
             } else if props.last.is_none() && !props.running {
                 <p class="empty build-hint">
                     {"Press "}<strong>{"Build"}</strong>{" (or Ctrl+Enter in the editor) to build the Dockerfile against the context (the files under Files): every step makes a real OCI layer, in your browser."}
@@ -55,6 +59,7 @@ pub fn build_panel(props: &BuildPanelProps) -> Html {
 
 fn status_line(props: &BuildPanelProps) -> Html {
     if props.running {
+        // The log below grows step by step; only the start is announced.
         return html! { <span class="running"><span class="spinner" aria-hidden="true"></span>{"Building…"}</span> };
     }
     match &props.last {
@@ -80,7 +85,7 @@ fn millis(ms: f64) -> String {
 
 #[derive(Properties, PartialEq)]
 struct LogProps {
-    attempt: Rc<Attempt>,
+    steps: Rc<Vec<LogStep>>,
 }
 
 /// `#N [stage k/n] INSTR`, what the learner must know, then how it ended.
@@ -88,7 +93,7 @@ struct LogProps {
 fn log(props: &LogProps) -> Html {
     html! {
         <ol class="build-log" data-testid="build-log" aria-label="Build log">
-            { for props.attempt.steps.iter().map(|s| {
+            { for props.steps.iter().map(|s| {
                 let n = format!("#{}", s.id);
                 let (class, end) = match &s.state {
                     StepState::Cached => ("cached", "CACHED".to_string()),

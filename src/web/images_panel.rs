@@ -9,13 +9,15 @@ use std::rc::Rc;
 use web_sys::HtmlInputElement;
 use yew::prelude::*;
 
-use super::build::Session;
-use crate::build::images::{self, HistoryOptions, ImagesOptions, familiar, truncate_id};
+use super::backend::Backend;
+use super::build::BUILD_TAG;
+use super::protocol::{Answer, Call, Docker, Listing};
+use crate::build::images::familiar;
 
 #[derive(Properties)]
 pub struct ImagesPanelProps {
-    pub session: Rc<Session>,
-    /// The session's generation when the page last rendered: a build or a
+    pub backend: Rc<Backend>,
+    /// The store's generation when the page last rendered: a build or a
     /// pull changes it.
     pub generation: u64,
     /// Whether the tab is shown: listing reads every layer's size, which
@@ -27,50 +29,13 @@ impl PartialEq for ImagesPanelProps {
     fn eq(&self, other: &Self) -> bool {
         self.generation == other.generation
             && self.active == other.active
-            && Rc::ptr_eq(&self.session, &other.session)
+            && Rc::ptr_eq(&self.backend, &other.backend)
     }
 }
 
 /// Unix seconds from the browser's clock: the core reads none.
 fn now() -> i64 {
     (js_sys::Date::now() / 1000.0) as i64
-}
-
-/// One row of the table and the reference Docker's commands take for it: its
-/// name, or its short ID when it has none.
-#[derive(Debug, Clone, PartialEq)]
-struct Row {
-    reference: String,
-    /// The short ID, for `docker rmi <id>`.
-    id: String,
-    line: String,
-    dangling: bool,
-}
-
-/// The table's lines, each with the row it prints.
-fn rows(list: &[images::ImageView], now: i64) -> (String, Vec<Row>) {
-    let text = images::format_images(list, None, now, ImagesOptions::default());
-    let mut lines = text.lines().map(str::to_string);
-    let header = lines.next().unwrap_or_default();
-    let rows = images::image_rows(list, None)
-        .into_iter()
-        .zip(lines)
-        .map(|(r, line)| {
-            let id = truncate_id(&r.image.id.to_string());
-            let dangling = r.image.is_dangling();
-            Row {
-                reference: if dangling {
-                    id.clone()
-                } else {
-                    format!("{}:{}", r.repo, r.tag)
-                },
-                id,
-                line,
-                dangling,
-            }
-        })
-        .collect();
-    (header, rows)
 }
 
 /// A command and what it printed, as a terminal would show them.
@@ -81,157 +46,157 @@ struct Output {
     failed: bool,
 }
 
-fn daemon_error(e: &images::ImagesError) -> String {
-    match e {
-        images::ImagesError::InvalidReference(..) => format!("{e}\n"),
-        _ => format!("Error response from daemon: {e}\n"),
-    }
-}
-
 #[function_component(ImagesPanel)]
 pub fn images_panel(props: &ImagesPanelProps) -> Html {
-    let session = props.session.clone();
+    let backend = props.backend.clone();
     // Bumped by this panel's own commands, which change the store under it.
     let version = use_state(|| 0u64);
     let selected = use_state(|| None::<String>);
     let new_tag = use_state(|| "playground:v1".to_string());
     let force = use_state(|| false);
     let output = use_state(|| None::<Output>);
-    let listed = {
-        let session = session.clone();
-        use_memo(
-            (session.generation(), *version, props.active),
-            move |(_, _, active)| {
-                if *active {
-                    session.images()
-                } else {
-                    Ok(Vec::new())
-                }
-            },
-        )
-    };
+    // The listing and the store's state it shows: one of an older state is
+    // not shown while the new one is on its way.
+    let listed = use_state(|| None::<((u64, u64), Result<Listing, String>)>);
+    let state = (props.generation, *version);
+    {
+        let (backend, listed) = (backend.clone(), listed.clone());
+        use_effect_with((state, props.active), move |(state, active)| {
+            let state = *state;
+            if *active {
+                backend.call(
+                    Call::Docker(Docker::Images { now: now() }),
+                    move |a| match a {
+                        Answer::Listing(l) => listed.set(Some((state, l))),
+                        Answer::Failed(e) => listed.set(Some((state, Err(e)))),
+                        _ => {}
+                    },
+                );
+            }
+        });
+    }
     if !props.active {
         return html! { <div class="images-panel" data-testid="images-panel"></div> };
     }
-    let list = match &*listed {
-        Ok(list) => list,
-        Err(e) => {
+    let Listing { header, rows } = match &*listed {
+        Some((at, Ok(list))) if *at == state => list,
+        Some((at, Err(e))) if *at == state => {
             return html! { <div class="images-panel"><p class="build-error" role="alert">{format!("The store could not be read: {e}")}</p></div> };
+        }
+        _ => {
+            return html! { <div class="images-panel" data-testid="images-panel"><p class="note">{"Reading the store…"}</p></div> };
         }
     };
     let now = now();
-    let (header, rows) = rows(list, now);
     let chosen = (*selected)
         .as_ref()
         .and_then(|s| rows.iter().find(|r| &r.reference == s))
         .cloned();
 
-    // Runs a command on the store and shows it with its output.
+    // Sends a command to the store and shows it with its output; `then`
+    // runs after a success.
     let run = {
-        let (version, output) = (version.clone(), output.clone());
-        move |command: String, result: Result<String, String>| {
-            let (text, failed) = match result {
-                Ok(t) => (t, false),
-                Err(t) => (t, true),
-            };
-            output.set(Some(Output {
-                command,
-                text,
-                failed,
-            }));
-            version.set(*version + 1);
+        let (backend, version, output) = (backend.clone(), version.clone(), output.clone());
+        let done = use_mut_ref(|| 0u64);
+        move |command: String, call: Docker, then: Option<Callback<()>>| {
+            let (version, output, done) = (version.clone(), output.clone(), done.clone());
+            // The last command's output goes: this one's comes.
+            output.set(None);
+            let changes = call.changes_store();
+            backend.call(Call::Docker(call), move |answer| {
+                let (text, failed) = match answer {
+                    Answer::Output(Ok(t)) => (t, false),
+                    Answer::Output(Err(t)) | Answer::Failed(t) => (t, true),
+                    _ => return,
+                };
+                if !failed && let Some(then) = &then {
+                    then.emit(());
+                }
+                output.set(Some(Output {
+                    command: command.clone(),
+                    text,
+                    failed,
+                }));
+                if changes {
+                    // Counted here, not read from the state this closure
+                    // saw: commands may end in any order.
+                    *done.borrow_mut() += 1;
+                    version.set(*done.borrow());
+                }
+            });
         }
     };
     let prune = |all: bool| {
-        let (session, run) = (session.clone(), run.clone());
+        let run = run.clone();
         Callback::from(move |_: MouseEvent| {
             let command = if all {
                 "docker image prune -a -f"
             } else {
                 "docker image prune -f"
             };
-            run(
-                command.into(),
-                session.prune(all).map_err(|e| daemon_error(&e)),
-            )
+            run(command.into(), Docker::Prune { all }, None)
         })
     };
     let df = |verbose: bool| {
-        let (session, run) = (session.clone(), run.clone());
+        let run = run.clone();
         Callback::from(move |_: MouseEvent| {
             let command = if verbose {
                 "docker system df -v"
             } else {
                 "docker system df"
             };
-            run(
-                command.into(),
-                session
-                    .system_df(now, verbose)
-                    .map_err(|e| daemon_error(&e)),
-            )
+            run(command.into(), Docker::SystemDf { now, verbose }, None)
         })
     };
 
     let actions = chosen.map(|row| {
         let reference = row.reference.clone();
         let on_tag = {
-            let (session, run, new_tag, reference) =
-                (session.clone(), run.clone(), new_tag.clone(), reference.clone());
+            let (run, new_tag, reference) = (run.clone(), new_tag.clone(), reference.clone());
             Callback::from(move |e: SubmitEvent| {
                 e.prevent_default();
                 let target = new_tag.trim().to_string();
                 let command = format!("docker tag {reference} {target}");
-                run(
-                    command,
-                    session
-                        .tag(&reference, &target)
-                        .map(|()| String::new())
-                        .map_err(|e| daemon_error(&e)),
-                )
+                let call = Docker::Tag {
+                    source: reference.clone(),
+                    target,
+                };
+                run(command, call, None)
             })
         };
         // By name, or by ID: Docker treats them differently (an ID with
         // several names needs -f).
         let rmi = |reference: String| {
-            let (session, run, force, selected) =
-                (session.clone(), run.clone(), *force, selected.clone());
+            let (run, force, selected) = (run.clone(), *force, selected.clone());
             Callback::from(move |_: MouseEvent| {
                 let command = format!("docker rmi {}{reference}", if force { "-f " } else { "" });
-                let result = session.remove(&reference, force);
-                if result.is_ok() {
-                    selected.set(None);
-                }
-                run(
-                    command,
-                    result
-                        .map(|r| r.records.iter().map(|rec| rec.rmi_line() + "\n").collect())
-                        .map_err(|e| daemon_error(&e)),
-                )
+                let selected = selected.clone();
+                let call = Docker::Rmi {
+                    reference: reference.clone(),
+                    force,
+                };
+                run(command, call, Some(Callback::from(move |()| selected.set(None))))
             })
         };
         let on_rmi = rmi(reference.clone());
         let on_rmi_id = (!row.dangling).then(|| rmi(row.id.clone()));
         let on_history = {
-            let (session, run, reference) = (session.clone(), run.clone(), reference.clone());
+            let (run, reference) = (run.clone(), reference.clone());
             Callback::from(move |_: MouseEvent| {
-                let text = session.images().and_then(|list| {
-                    images::find(&list, &reference)
-                        .map(|img| images::format_history(img, now, HistoryOptions::default()))
-                        .map_err(|e| daemon_error(&e))
-                });
-                run(format!("docker history {reference}"), text)
+                let call = Docker::History {
+                    reference: reference.clone(),
+                    now,
+                };
+                run(format!("docker history {reference}"), call, None)
             })
         };
         let on_inspect = {
-            let (session, run, reference) = (session.clone(), run.clone(), reference.clone());
+            let (run, reference) = (run.clone(), reference.clone());
             Callback::from(move |_: MouseEvent| {
-                let text = session.images().and_then(|list| {
-                    images::find(&list, &reference)
-                        .map(|img| images::inspect_json(&[img]))
-                        .map_err(|_| format!("Error: No such image: {reference}\n"))
-                });
-                run(format!("docker image inspect {reference}"), text)
+                let call = Docker::Inspect {
+                    reference: reference.clone(),
+                };
+                run(format!("docker image inspect {reference}"), call, None)
             })
         };
         let on_tag_input = {
@@ -309,7 +274,7 @@ pub fn images_panel(props: &ImagesPanelProps) -> Html {
                     <pre class={classes!("term-output", o.failed.then_some("failed"))} data-testid="images-output"><span class="prompt">{format!("$ {}\n", o.command)}</span>{&o.text}</pre>
                 </section>
             }
-            <p class="note images-foot">{format!("Every successful build is named {} here, as ", familiar(super::build::BUILD_TAG))}<code>{"docker build -t playground ."}</code>{" would name it; the image it replaces stays, dangling. CREATED is 1970 because the page builds with SOURCE_DATE_EPOCH=0, as reproducible builds do."}</p>
+            <p class="note images-foot">{format!("Every successful build is named {} here, as ", familiar(BUILD_TAG))}<code>{"docker build -t playground ."}</code>{" would name it; the image it replaces stays, dangling. CREATED is 1970 because the page builds with SOURCE_DATE_EPOCH=0, as reproducible builds do."}</p>
         </div>
     }
 }

@@ -6,6 +6,7 @@ use std::collections::BTreeMap;
 use std::rc::Rc;
 
 use super::build::{FileChange, ImageView, LayerOrigin, LayerView, human_size};
+use super::compare::Compare;
 use crate::build::images::efficiency::Efficiency;
 use crate::vfs::ChangeKind;
 use yew::prelude::*;
@@ -13,6 +14,10 @@ use yew::prelude::*;
 #[derive(Properties, PartialEq)]
 pub struct LayersPanelProps {
     pub image: Option<Rc<ImageView>>,
+    /// The image of the build before, to compare with.
+    pub previous: Option<Rc<ImageView>>,
+    /// The latest build.
+    pub attempt: Option<Rc<super::build::Attempt>>,
     /// The chosen layer, by index (the playground's, so a link carries it).
     pub chosen: Option<usize>,
     pub on_choose: Callback<usize>,
@@ -71,6 +76,9 @@ pub fn layers_panel(props: &LayersPanelProps) -> Html {
                     }
                 }) }
             </ol>
+            if let Some(before) = &props.previous {
+                <Compare before={before.clone()} after={img.clone()} attempt={props.attempt.clone()} />
+            }
             { match &img.efficiency {
                 Ok(e) => html! { <EfficiencyView efficiency={e.clone()} image={img.clone()} on_select={props.on_choose.clone()} /> },
                 Err(e) => html! { <p class="note">{format!("No efficiency score: a layer could not be read ({e}).")}</p> },

@@ -6,6 +6,7 @@
 //! and what fixes it.
 
 use js_sys::{Reflect, Uint8Array};
+use wasm_bindgen::prelude::*;
 use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_futures::JsFuture;
 use web_sys::{Headers, RequestInit, RequestMode};
@@ -13,6 +14,22 @@ use web_sys::{Headers, RequestInit, RequestMode};
 use crate::registry::http::{
     Method, Request, Response, Transport, TransportError, TransportErrorKind, origin,
 };
+
+#[wasm_bindgen]
+extern "C" {
+    /// The global `fetch`: the page's or, where pushes run, the worker's.
+    #[wasm_bindgen(js_name = fetch)]
+    fn global_fetch(url: &str, init: &RequestInit) -> js_sys::Promise;
+}
+
+/// The origin of the page (or of the worker, which is the page's).
+fn page_origin() -> String {
+    Reflect::get(&js_sys::global(), &JsValue::from_str("location"))
+        .and_then(|l| Reflect::get(&l, &JsValue::from_str("origin")))
+        .ok()
+        .and_then(|o| o.as_string())
+        .unwrap_or_default()
+}
 
 pub struct Fetch;
 
@@ -38,9 +55,7 @@ impl Transport for Fetch {
     }
 
     fn now_millis(&self) -> u64 {
-        web_sys::window()
-            .and_then(|w| w.performance())
-            .map_or(0, |p| p.now() as u64)
+        super::clock_millis() as u64
     }
 }
 
@@ -66,8 +81,7 @@ async fn fetch(req: &Request) -> Result<Response, FetchFailure> {
     } else if matches!(req.method, Method::Put | Method::Post | Method::Patch) {
         init.set_body(&Uint8Array::new_with_length(0));
     }
-    let window = gloo::utils::window();
-    let res: web_sys::Response = JsFuture::from(window.fetch_with_str_and_init(&req.url, &init))
+    let res: web_sys::Response = JsFuture::from(global_fetch(&req.url, &init))
         .await
         .map_err(|e| FetchFailure::Refused(js_text(&e)))?
         .unchecked_into();
@@ -122,10 +136,7 @@ async fn diagnose(req: &Request) -> String {
     let Some(base) = origin(&req.url) else {
         return format!("{} could not be fetched", req.url);
     };
-    let page = gloo::utils::window()
-        .location()
-        .origin()
-        .unwrap_or_default();
+    let page = page_origin();
     if page.starts_with("https://") && base.starts_with("http://") {
         return format!(
             "{base} is plain HTTP and this page is HTTPS: the browser blocks mixed content. Open the page from http://127.0.0.1 (scripts/serve.sh) or give the registry TLS"
@@ -156,7 +167,7 @@ async fn simple_get(url: &str, mode: RequestMode) -> bool {
     let init = RequestInit::new();
     init.set_method("GET");
     init.set_mode(mode);
-    let promise = gloo::utils::window().fetch_with_str_and_init(url, &init);
+    let promise = global_fetch(url, &init);
     JsFuture::from(promise).await.is_ok()
 }
 

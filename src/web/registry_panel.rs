@@ -11,22 +11,21 @@ use std::rc::Rc;
 use web_sys::HtmlInputElement;
 use yew::prelude::*;
 
-use super::build::{ImageView, Session, human_size};
-use super::net::Fetch;
-use crate::registry::auth::Credentials;
-use crate::registry::client::{Client, Endpoint};
+use super::backend::Backend;
+use super::build::{ImageView, human_size};
+use super::protocol::{Answer, Call};
 use crate::registry::reference::Reference;
-use crate::registry::{Event, Status, pull, push};
+use crate::registry::{Event, Status};
 
 #[derive(Properties)]
 pub struct RegistryPanelProps {
     pub image: Option<Rc<ImageView>>,
-    pub session: Rc<Session>,
+    pub backend: Rc<Backend>,
 }
 
 impl PartialEq for RegistryPanelProps {
     fn eq(&self, other: &Self) -> bool {
-        self.image == other.image && Rc::ptr_eq(&self.session, &other.session)
+        self.image == other.image && Rc::ptr_eq(&self.backend, &other.backend)
     }
 }
 
@@ -118,26 +117,13 @@ fn session_storage() -> Option<web_sys::Storage> {
     web_sys::window()?.session_storage().ok()?
 }
 
-/// The registry's API as this page reaches it: through the relay when one
-/// is given (`http://127.0.0.1:7070/<host>`), else directly, HTTP for
-/// loopback and HTTPS for the rest.
-fn endpoint(domain: &str, relay: &str) -> Endpoint {
-    let relay = relay.trim().trim_end_matches('/');
-    let host = domain.rsplit_once(':').map_or(domain, |(h, _)| h);
-    let loopback = host == "localhost" || host.starts_with("127.") || host == "[::1]";
-    let direct = Endpoint::for_domain(domain, loopback);
-    if relay.is_empty() {
-        return direct;
-    }
-    let api_host = direct
-        .base
-        .split("://")
-        .nth(1)
-        .unwrap_or(domain)
-        .to_string();
-    Endpoint {
-        base: format!("{relay}/{api_host}"),
-        name: format!("{domain} (through the relay at {relay})"),
+/// Shows a transfer's answers from the worker.
+fn on_answer(transfer: UseReducerHandle<Transfer>) -> impl FnMut(Answer) {
+    move |answer| match answer {
+        Answer::Transfer(e) => transfer.dispatch(Msg::Event(e)),
+        Answer::Transferred(outcome) => transfer.dispatch(Msg::Done(outcome)),
+        Answer::Failed(why) => transfer.dispatch(Msg::Done(Err(why))),
+        _ => {}
     }
 }
 
@@ -161,7 +147,7 @@ pub fn registry_panel(props: &RegistryPanelProps) -> Html {
 
     let credentials = {
         let (username, password, remember) = (username.clone(), password.clone(), remember.clone());
-        move || -> Option<Credentials> {
+        move || -> Option<(String, String)> {
             if let Some(s) = session_storage() {
                 if *remember && !username.is_empty() {
                     let json = serde_json::to_string(&(&*username, &*password)).unwrap_or_default();
@@ -170,7 +156,7 @@ pub fn registry_panel(props: &RegistryPanelProps) -> Html {
                     let _ = s.remove_item(REMEMBER_KEY);
                 }
             }
-            (!username.is_empty()).then(|| Credentials::new(&*username, &*password))
+            (!username.is_empty()).then(|| ((*username).clone(), (*password).clone()))
         }
     };
 
@@ -181,8 +167,8 @@ pub fn registry_panel(props: &RegistryPanelProps) -> Html {
             tag.clone(),
             relay.clone(),
         );
-        let (transfer, session, image) =
-            (transfer.clone(), props.session.clone(), props.image.clone());
+        let (transfer, backend, image) =
+            (transfer.clone(), props.backend.clone(), props.image.clone());
         let credentials = credentials.clone();
         Callback::from(move |e: SubmitEvent| {
             e.prevent_default();
@@ -191,98 +177,41 @@ pub fn registry_panel(props: &RegistryPanelProps) -> Html {
                 return;
             }
             let name = format!("{}/{}:{}", registry.trim(), repository.trim(), tag.trim());
-            let target = match Reference::parse_normalized(&name) {
-                Ok(t) => t,
-                Err(e) => {
-                    transfer.dispatch(Msg::Done(Err(format!("{name}: {e}"))));
-                    return;
-                }
+            if let Err(e) = Reference::parse_normalized(&name) {
+                transfer.dispatch(Msg::Done(Err(format!("{name}: {e}"))));
+                return;
+            }
+            let call = Call::Push {
+                name,
+                manifest: image.manifest.to_string(),
+                relay: (*relay).clone(),
+                credentials: credentials(),
             };
-            let endpoint = endpoint(&target.domain, &relay);
-            let creds = credentials();
-            // The push reads a snapshot, so a build can run meanwhile.
-            let store = session.store_snapshot();
-            let transfer = transfer.clone();
             transfer.dispatch(Msg::Start("Pushing"));
-            wasm_bindgen_futures::spawn_local(async move {
-                let mut client = Client::new(Fetch, endpoint, creds);
-                let result = {
-                    let t = transfer.clone();
-                    push::push(&mut client, &store, &image.manifest, &target, &mut |e| {
-                        t.dispatch(Msg::Event(e));
-                    })
-                    .await
-                };
-                transfer.dispatch(Msg::Done(match result {
-                    Ok(p) => Ok(format!(
-                        "Pushed {target}: {} uploaded, {} already there, {} mounted; manifest {}",
-                        p.uploaded, p.existed, p.mounted, p.digest
-                    )),
-                    Err(e) => Err(e.message),
-                }));
-            });
+            backend.call(call, on_answer(transfer.clone()));
         })
     };
 
     let on_pull = {
         let (pull_ref, relay) = (pull_ref.clone(), relay.clone());
-        let (transfer, session) = (transfer.clone(), props.session.clone());
+        let (transfer, backend) = (transfer.clone(), props.backend.clone());
         let credentials = credentials.clone();
         Callback::from(move |e: SubmitEvent| {
             e.prevent_default();
             if transfer.running {
                 return;
             }
-            let mut reference = match Reference::parse_normalized(pull_ref.trim()) {
-                Ok(r) => r,
-                Err(e) => {
-                    transfer.dispatch(Msg::Done(Err(format!("{}: {e}", pull_ref.trim()))));
-                    return;
-                }
-            };
-            if reference.tag.is_none() && reference.digest.is_none() {
-                reference.tag = Some("latest".into());
+            if let Err(e) = Reference::parse_normalized(pull_ref.trim()) {
+                transfer.dispatch(Msg::Done(Err(format!("{}: {e}", pull_ref.trim()))));
+                return;
             }
-            let endpoint = endpoint(&reference.domain, &relay);
-            let creds = credentials();
-            let mut store = session.store_snapshot();
-            let transfer = transfer.clone();
-            let session = session.clone();
+            let call = Call::Pull {
+                reference: (*pull_ref).clone(),
+                relay: (*relay).clone(),
+                credentials: credentials(),
+            };
             transfer.dispatch(Msg::Start("Pulling"));
-            wasm_bindgen_futures::spawn_local(async move {
-                let mut client = Client::new(Fetch, endpoint, creds);
-                // A page keeps what it pulls in memory: bounded.
-                client.max_blob = 512 << 20;
-                let result = {
-                    let t = transfer.clone();
-                    pull::pull(
-                        &mut client,
-                        &mut store,
-                        &reference,
-                        "linux/amd64",
-                        &mut |e| {
-                            t.dispatch(Msg::Event(e));
-                        },
-                    )
-                    .await
-                };
-                let outcome = match result {
-                    Ok(p) => match session.absorb(&store, &p) {
-                        Ok(()) => Ok(match &p.name {
-                            Some(n) if p.up_to_date => {
-                                format!("Status: Image is up to date for {n}")
-                            }
-                            Some(n) => format!(
-                                "Status: Downloaded newer image for {n} — use it in FROM {n}"
-                            ),
-                            None => format!("Pulled {}", p.digest),
-                        }),
-                        Err(e) => Err(e),
-                    },
-                    Err(e) => Err(e.message),
-                };
-                transfer.dispatch(Msg::Done(outcome));
-            });
+            backend.call(call, on_answer(transfer.clone()));
         })
     };
 

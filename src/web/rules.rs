@@ -2,6 +2,10 @@
 //! (`#rules`), rendered from the rules' doc comments, so they work offline and
 //! always match the code that runs.
 
+use std::rc::Rc;
+
+use super::backend::Backend;
+use super::protocol::{Answer, Call};
 use crate::lint::{self, Meta};
 use yew::prelude::*;
 
@@ -26,11 +30,14 @@ impl Route {
     }
 }
 
-fn markdown(text: &str) -> Html {
+/// A rule's page text as HTML. The worker renders it (`worker`): the
+/// Markdown renderer stays out of the page's own module, which every visit
+/// loads before its first lint.
+pub fn page_html(code: &str) -> Option<String> {
+    let m = lint::rule(code)?.meta();
     let mut out = String::new();
-    pulldown_cmark::html::push_html(&mut out, pulldown_cmark::Parser::new(text));
-    // The text is the rules' own doc comments, compiled in: trusted.
-    Html::from_html_unchecked(AttrValue::from(out))
+    pulldown_cmark::html::push_html(&mut out, pulldown_cmark::Parser::new(&m.page()));
+    Some(out)
 }
 
 fn level_class(m: &Meta) -> &'static str {
@@ -41,13 +48,32 @@ fn level_class(m: &Meta) -> &'static str {
     }
 }
 
-#[derive(Properties, PartialEq)]
+#[derive(Properties)]
 pub struct RulePageProps {
     pub code: String,
+    pub backend: Rc<Backend>,
+}
+
+impl PartialEq for RulePageProps {
+    fn eq(&self, other: &Self) -> bool {
+        self.code == other.code && Rc::ptr_eq(&self.backend, &other.backend)
+    }
 }
 
 #[function_component(RulePage)]
 pub fn rule_page(props: &RulePageProps) -> Html {
+    let doc = use_state(|| None::<Result<String, String>>);
+    {
+        let (doc, backend) = (doc.clone(), props.backend.clone());
+        use_effect_with(props.code.clone(), move |code| {
+            doc.set(None);
+            backend.call(Call::RulePage { code: code.clone() }, move |a| match a {
+                Answer::Output(r) => doc.set(Some(r)),
+                Answer::Failed(e) => doc.set(Some(Err(e))),
+                _ => {}
+            });
+        });
+    }
     let Some(rule) = lint::rule(&props.code) else {
         return html! {
             <article class="rule-page" data-testid="rule-page">
@@ -70,7 +96,14 @@ pub fn rule_page(props: &RulePageProps) -> Html {
             if let Some(also) = also {
                 <p class="note">{also}</p>
             }
-            <div class="doc">{markdown(&m.page())}</div>
+            <div class="doc" data-testid="rule-doc">
+                { match &*doc {
+                    // The text is the rules' own doc comments, compiled in: trusted.
+                    Some(Ok(html)) => Html::from_html_unchecked(AttrValue::from(html.clone())),
+                    Some(Err(e)) => html! { <p class="note">{format!("The page could not be shown: {e}")}</p> },
+                    None => html! { <p class="note">{"Loading…"}</p> },
+                } }
+            </div>
             <p class="upstream">{"Upstream reference: "}<a href={m.url()} target="_blank" rel="noopener">{m.url()}</a></p>
         </article>
     }

@@ -1,10 +1,12 @@
 //! The playground's state and the only place it changes.
 
-use super::build::{Attempt, ImageView, Session};
+use super::backend::Backend;
+use super::build::{Attempt, Failure, ImageView, LogStep};
 use super::context::{self, ContextView};
 use super::examples::Example;
 use super::links;
 use super::problems::{Problem, problems};
+use super::protocol::Call;
 use crate::dockerfile::analyze;
 use crate::share::{self, File};
 use std::rc::Rc;
@@ -60,10 +62,16 @@ impl Tab {
 pub struct Builds {
     /// Asked for and not finished: the page shows "building…".
     pub running: bool,
+    /// The steps of the running build that have ended, as they end.
+    pub live: Rc<Vec<LogStep>>,
+    /// Attempts so far: numbers them.
+    pub count: u32,
     /// The latest build, successful or not: its log.
     pub last: Option<Rc<Attempt>>,
     /// The image of the latest successful build, kept when a later one fails.
     pub image: Option<Rc<ImageView>>,
+    /// The image of the successful build before that one, to compare with.
+    pub previous: Option<Rc<ImageView>>,
 }
 
 #[derive(Debug, Clone)]
@@ -89,8 +97,9 @@ pub struct Playground {
     pub pending_layer: Option<usize>,
     pub tab: Tab,
     pub builds: Builds,
-    /// The store and cache every build of this page shares.
-    pub session: Rc<Session>,
+    /// The build worker, which keeps the store and cache every build of
+    /// this page shares.
+    pub backend: Rc<Backend>,
     /// Counts replacements of the whole playground (an example, a link): the
     /// editor takes the new text only then, never while the user types.
     pub loads: u32,
@@ -115,7 +124,7 @@ impl PartialEq for Playground {
             && self.layer == other.layer
             && self.tab == other.tab
             && self.builds == other.builds
-            && Rc::ptr_eq(&self.session, &other.session)
+            && Rc::ptr_eq(&self.backend, &other.backend)
             && self.loads == other.loads
             && self.changes == other.changes
             && self.notice == other.notice
@@ -142,7 +151,7 @@ impl Playground {
             pending_layer: None,
             tab: Tab::Problems,
             builds: Builds::default(),
-            session: Rc::new(Session::new()),
+            backend: Backend::new(),
             loads: 0,
             changes: 0,
             example: None,
@@ -193,6 +202,54 @@ impl Playground {
             view: Some(self.tab.key().to_string()).filter(|_| self.tab != Tab::Problems),
             layer: self.layer.and_then(|l| u32::try_from(l).ok()),
         }
+    }
+
+    /// The build of what the playground holds now, for the worker.
+    pub fn build_call(&self) -> Call {
+        Call::Build {
+            dockerfile: self.source.to_string(),
+            files: self.files.to_vec(),
+            build_args: self.build_args.to_vec(),
+            target: self.target.clone(),
+            refuse: self
+                .build_args_error
+                .as_ref()
+                .map(|e| format!("build arguments: {e}")),
+        }
+    }
+
+    /// Shows a finished build: its log, and its image if it made one. The
+    /// page numbers the attempts (a new worker would start again at 1).
+    fn finish_build(&self, mut attempt: Attempt, image: Option<ImageView>) -> Rc<Self> {
+        let mut next = self.clone();
+        let number = self.builds.count + 1;
+        attempt.number = number;
+        let image = image.map(|mut i| {
+            i.number = number;
+            i
+        });
+        // A failure is read in the log, whichever tab asked.
+        if attempt.failure.is_some() {
+            next.tab = Tab::Build;
+        }
+        // A new image has other layers: none is chosen, unless a link
+        // chose one for it.
+        if let Some(i) = &image {
+            next.layer = next.pending_layer.take().filter(|l| *l < i.layers.len());
+        }
+        let previous = match &image {
+            Some(_) => self.builds.image.clone(),
+            None => self.builds.previous.clone(),
+        };
+        next.builds = Builds {
+            running: false,
+            live: Rc::default(),
+            count: number,
+            last: Some(Rc::new(attempt)),
+            image: image.map(Rc::new).or_else(|| self.builds.image.clone()),
+            previous,
+        };
+        Rc::new(next)
     }
 
     pub fn errors(&self) -> usize {
@@ -284,11 +341,18 @@ pub enum Action {
     /// The editor's text changed.
     Edited(String),
     ShowTab(Tab),
-    /// Shows "building…"; the build itself waits for `RunBuild`, which the
-    /// page sends once the browser has had a chance to paint that.
+    /// Shows "building…" and sends the build to the worker (`App` does,
+    /// when `running` turns true).
     BuildRequested,
-    /// Builds the current text (synchronously, in the UI thread for now).
-    RunBuild,
+    /// A step of the running build has ended.
+    BuildStep(LogStep),
+    /// The running build has ended.
+    Built {
+        attempt: Box<Attempt>,
+        image: Option<Box<ImageView>>,
+    },
+    /// The worker could not build at all.
+    BuildFailed(String),
     /// Replaces the whole playground: an example, a link, a state file.
     Load {
         playground: Box<share::Playground>,
@@ -353,40 +417,31 @@ impl Reducible for Playground {
             Action::BuildRequested => {
                 let mut next = (*self).clone();
                 next.builds.running = true;
+                next.builds.live = Rc::default();
                 // The log is where a build shows; the Layers tab updates in place.
                 if next.tab == Tab::Problems {
                     next.tab = Tab::Build;
                 }
                 Rc::new(next)
             }
-            Action::RunBuild if !self.builds.running => self,
-            Action::RunBuild => {
-                let (attempt, image) = match &self.build_args_error {
-                    Some(e) => (self.session.refuse(format!("build arguments: {e}")), None),
-                    None => self.session.run(
-                        &self.source,
-                        &self.files,
-                        &self.build_args,
-                        self.target.clone(),
-                    ),
-                };
+            Action::BuildStep(_) if !self.builds.running => self,
+            Action::BuildStep(step) => {
                 let mut next = (*self).clone();
-                // A failure is read in the log, whichever tab asked.
-                if attempt.failure.is_some() {
-                    next.tab = Tab::Build;
-                }
-                // A new image has other layers: none is chosen, unless a
-                // link chose one for it.
-                if image.is_some() {
-                    let layers = image.as_ref().map_or(0, |i| i.layers.len());
-                    next.layer = next.pending_layer.take().filter(|l| *l < layers);
-                }
-                next.builds = Builds {
-                    running: false,
-                    last: Some(Rc::new(attempt)),
-                    image: image.map(Rc::new).or_else(|| self.builds.image.clone()),
-                };
+                let mut live = self.builds.live.to_vec();
+                live.push(step);
+                next.builds.live = Rc::new(live);
                 Rc::new(next)
+            }
+            Action::Built { .. } | Action::BuildFailed(_) if !self.builds.running => self,
+            Action::Built { attempt, image } => self.finish_build(*attempt, image.map(|i| *i)),
+            Action::BuildFailed(message) => {
+                let attempt = Attempt {
+                    number: 0,
+                    steps: self.builds.live.to_vec(),
+                    failure: Some(Failure { message, at: None }),
+                    millis: 0.0,
+                };
+                self.finish_build(attempt, None)
             }
             Action::Load {
                 playground,

@@ -32,7 +32,7 @@ pub struct LayerEntry {
 }
 
 /// A path that is in two layers or more.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct WastedPath {
     /// Absolute.
     pub path: String,
@@ -43,14 +43,14 @@ pub struct WastedPath {
     pub layers: Vec<PathInLayer>,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct PathInLayer {
     pub layer: usize,
     pub size: u64,
     pub deleted: bool,
 }
 
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Efficiency {
     /// 0.0 to 1.0; 1.0 for an image without bytes.
     pub score: f64,
