@@ -48,6 +48,56 @@ const setup = [
   ]),
 ];
 
+// The legacy Dockerfile mode, taught two things it does not know: parser
+// directives (`# syntax=…`, `# escape=…`, `# check=…` at the very top, before
+// any other line, as BuildKit reads them) and heredocs (`RUN <<EOF` … `EOF`:
+// the body is text, not instructions, and `<<-` allows tabs before the end).
+const DIRECTIVE = /^#\s*(syntax|escape|check)\s*=/i;
+const HEREDOC_LINE = /^\s*(run|copy|add)\b/i;
+const HEREDOC = /<<(-?)(["']?)([A-Za-z_][A-Za-z0-9_]*)\2/g;
+const dockerfileMode = {
+  name: "dockerfile",
+  startState: () => ({ inner: dockerFile.startState(), heredocs: [], top: true, directive: false }),
+  copyState: (s) => ({
+    inner: dockerFile.copyState(s.inner),
+    heredocs: s.heredocs.map((h) => ({ ...h })),
+    top: s.top,
+    directive: s.directive,
+  }),
+  token(stream, state) {
+    if (stream.sol()) state.directive = state.top && DIRECTIVE.test(stream.string);
+    if (state.directive) {
+      // `#` `syntax` `=` `docker/dockerfile:1`: the name as an instruction's.
+      if (stream.match(/^#\s*/)) return "meta";
+      if (stream.match(/^[A-Za-z]+/)) return "keyword";
+      if (stream.match(/^\s*=\s*/)) return "operator";
+      stream.skipToEnd();
+      return "string";
+    }
+    if (stream.sol() && state.heredocs.length > 0) {
+      const end = state.heredocs[0];
+      const line = end.strip ? stream.string.replace(/^\t+/, "") : stream.string;
+      stream.skipToEnd();
+      if (line === end.word) {
+        state.heredocs.shift();
+        return "keyword";
+      }
+      return "string";
+    }
+    if (stream.sol()) {
+      state.top = false;
+      if (HEREDOC_LINE.test(stream.string)) {
+        for (const m of stream.string.matchAll(HEREDOC)) state.heredocs.push({ word: m[3], strip: m[1] === "-" });
+      }
+    }
+    return dockerFile.token(stream, state.inner);
+  },
+  blankLine(state) {
+    state.top = false;
+  },
+  languageData: dockerFile.languageData,
+};
+
 // Creates an editor in `parent` holding `doc`. `onChange(text)` is called with
 // the whole document after every edit; `onRun()` on Ctrl/Cmd+Enter.
 export function create(parent, doc, onChange, onRun) {
@@ -61,7 +111,7 @@ export function create(parent, doc, onChange, onRun) {
       extensions: [
         setup,
         theme.of(themed()),
-        StreamLanguage.define(dockerFile),
+        StreamLanguage.define(dockerfileMode),
         lintGutter(),
         // Highest precedence: the default keymap binds Mod-Enter to
         // insertBlankLine, and it would win by coming first.

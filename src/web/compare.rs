@@ -13,6 +13,9 @@ use yew::prelude::*;
 pub enum Fate {
     /// The very same blob, at the same place.
     Reused,
+    /// The same blob, though its step ran again (why): its bytes came out
+    /// the same, so it costs nothing to push or pull.
+    Same(String),
     /// A blob the older image did not have: why it was made.
     New(String),
     /// The older image had a layer here; the newer has none.
@@ -40,7 +43,10 @@ pub fn compare(before: &ImageView, after: &ImageView, attempt: Option<&Attempt>)
         .map(|(i, l)| {
             let same_place = before.layers.get(i).is_some_and(|b| b.digest == l.digest);
             let fate = if same_place || old.contains(l.digest.as_str()) {
-                Fate::Reused
+                match l.origin {
+                    LayerOrigin::Built => Fate::Same(why(l.origin, l.step, attempt)),
+                    _ => Fate::Reused,
+                }
             } else {
                 Fate::New(why(l.origin, l.step, attempt))
             };
@@ -102,7 +108,10 @@ pub fn compare_view(props: &CompareProps) -> Html {
         .as_deref()
         .filter(|a| a.number == props.after.number);
     let rows = compare(&props.before, &props.after, attempt);
-    let reused: Vec<&Row> = rows.iter().filter(|r| r.fate == Fate::Reused).collect();
+    let reused: Vec<&Row> = rows
+        .iter()
+        .filter(|r| matches!(r.fate, Fate::Reused | Fate::Same(_)))
+        .collect();
     let new: Vec<&Row> = rows
         .iter()
         .filter(|r| matches!(r.fate, Fate::New(_)))
@@ -132,16 +141,22 @@ pub fn compare_view(props: &CompareProps) -> Html {
                 { for rows.iter().map(|r| {
                     let (class, mark, text) = match &r.fate {
                         Fate::Reused => ("reused", "=", "reused".to_string()),
+                        Fate::Same(why) => ("same", "=", format!("the same bytes again: {why}")),
                         Fate::New(why) => ("new", "+", format!("new: {why}")),
                         Fate::Gone => ("gone", "−", "no longer in the image".to_string()),
                     };
                     html! {
-                        <li class={classes!("compare-row", class)} data-testid="compare-row" data-fate={class}>
+                        <li class={classes!("compare-row", class)} data-testid="compare-row" data-fate={class} title={text.clone()}>
                             <span class="mark" aria-hidden="true">{mark}</span>
                             <span class="index">{r.index + 1}</span>
                             <span class="created-by" title={r.created_by.clone()}>{&r.created_by}</span>
                             <span class="size">{human_size(r.size)}</span>
-                            <span class="fate">{text}</span>
+                            // "=" says it for a reused layer: one line each.
+                            if r.fate == Fate::Reused {
+                                <span class="sr-only">{"reused"}</span>
+                            } else {
+                                <span class="fate">{text}</span>
+                            }
                         </li>
                     }
                 }) }

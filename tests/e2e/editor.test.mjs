@@ -193,3 +193,38 @@ test("a shell rule points into the RUN script and its fix edits the command", as
   await page.screenshot({ path: path.join(artifacts, "shell-rule-fix.png") });
   assert.deepEqual(consoleErrors, []);
 });
+
+test("highlighting knows parser directives and heredocs", async () => {
+  await page.locator(".cm-content").click();
+  await page.keyboard.press("Control+a");
+  await page.keyboard.press("Delete");
+  // insertText: one edit, no auto-closed quotes.
+  await page.keyboard.insertText(
+    '# syntax=docker/dockerfile:1\n# a comment\nFROM alpine:3.20\nRUN <<EOF\nRUN is text here\nEOF\nRUN echo "done"\n# escape=`\n',
+  );
+  const line = (n) => page.locator(".cm-line").nth(n - 1);
+  await line(8).waitFor();
+  const colour = (n, text) =>
+    line(n).locator("span", { hasText: text }).first().evaluate((el) => getComputedStyle(el).color);
+  const [directive, comment, keyword, body, end, string, late] = await Promise.all([
+    colour(1, "syntax"),
+    colour(2, "a comment"),
+    colour(3, "FROM"),
+    colour(5, "RUN is text here"),
+    colour(6, "EOF"),
+    colour(7, '"done"'),
+    colour(8, "escape"),
+  ]);
+  // A directive's name reads as an instruction's; after the first line, a
+  // directive is only a comment.
+  assert.equal(directive, keyword);
+  assert.equal(late, comment);
+  assert.notEqual(comment, keyword);
+  // The heredoc's body reads as a string, though it starts with RUN; its
+  // end word as the instruction keywords.
+  assert.equal(body, string);
+  assert.notEqual(body, keyword);
+  assert.equal(end, keyword);
+  assert.equal(await line(5).locator("span").count(), 1, "the body is one token");
+  assert.deepEqual(consoleErrors, []);
+});
