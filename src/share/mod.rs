@@ -20,8 +20,6 @@
 //! A link is someone else's input: every size is capped before the work it
 //! would cost, and every path is checked before anything is built from it.
 
-use std::io::{Read, Write};
-
 use base64::Engine as _;
 use base64::engine::general_purpose::{STANDARD, URL_SAFE_NO_PAD};
 use serde::{Deserialize, Serialize};
@@ -131,14 +129,18 @@ pub enum ShareError {
     },
 }
 
+/// miniz's best (its levels go to 10). Links are raw deflate, so any
+/// deflate encoder's output opens; miniz_oxide rather than flate2's zlib-rs
+/// (which layers need, for gzip bytes identical to the CLI's) keeps the
+/// page's own module small: it makes and opens links before the build
+/// worker has loaded.
+const DEFLATE_LEVEL: u8 = 9;
+
 /// The fragment payload for `p`: the same string for the same playground on
 /// every platform.
 pub fn encode(p: &Playground) -> String {
     let json = serde_json::to_vec(&LinkV1::from(p)).unwrap_or_default();
-    let mut deflate = flate2::write::DeflateEncoder::new(Vec::new(), flate2::Compression::best());
-    // Writing into memory fails only when allocation does, which aborts.
-    let _ = deflate.write_all(&json);
-    let packed = deflate.finish().unwrap_or_default();
+    let packed = miniz_oxide::deflate::compress_to_vec(&json, DEFLATE_LEVEL);
     format!("{VERSION}.{}", URL_SAFE_NO_PAD.encode(packed))
 }
 
@@ -158,14 +160,13 @@ pub fn decode(payload: &str) -> Result<Playground, ShareError> {
     let packed = URL_SAFE_NO_PAD
         .decode(body)
         .map_err(|e| ShareError::Corrupt(format!("base64: {e}")))?;
-    let mut json = Vec::new();
-    flate2::read::DeflateDecoder::new(&packed[..])
-        .take(MAX_INFLATED as u64 + 1)
-        .read_to_end(&mut json)
-        .map_err(|e| ShareError::Corrupt(format!("deflate: {e}")))?;
-    if json.len() > MAX_INFLATED {
-        return Err(ShareError::Inflated);
-    }
+    let json =
+        miniz_oxide::inflate::decompress_to_vec_with_limit(&packed, MAX_INFLATED).map_err(|e| {
+            match e.status {
+                miniz_oxide::inflate::TINFLStatus::HasMoreOutput => ShareError::Inflated,
+                _ => ShareError::Corrupt(format!("deflate: {e}")),
+            }
+        })?;
     let link: LinkV1 =
         serde_json::from_slice(&json).map_err(|e| ShareError::Corrupt(format!("JSON: {e}")))?;
     let p = link.into_playground()?;
