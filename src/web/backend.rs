@@ -13,7 +13,7 @@ use std::rc::{Rc, Weak};
 
 use wasm_bindgen::JsCast;
 use wasm_bindgen::prelude::*;
-use web_sys::{ErrorEvent, MessageEvent, Worker};
+use web_sys::{Event, MessageEvent, Worker};
 
 use super::protocol::{Answer, Call, Envelope};
 
@@ -43,7 +43,7 @@ struct Running {
     /// Calls written before the worker listened.
     queue: Vec<String>,
     _on_message: Closure<dyn FnMut(MessageEvent)>,
-    _on_error: Closure<dyn FnMut(ErrorEvent)>,
+    _on_error: Closure<dyn FnMut(Event)>,
 }
 
 impl Drop for Running {
@@ -141,15 +141,16 @@ impl Backend {
         };
         let on_error = {
             let me = self.me.clone();
-            Closure::<dyn FnMut(ErrorEvent)>::new(move |e: ErrorEvent| {
+            // An ErrorEvent when the worker threw; a plain Event when its
+            // script could not be loaded.
+            Closure::<dyn FnMut(Event)>::new(move |e: Event| {
                 e.prevent_default();
                 if let Some(me) = me.upgrade() {
-                    let message = e.message();
-                    me.stop(if message.is_empty() {
-                        "its script could not be loaded"
-                    } else {
-                        &message
-                    });
+                    let message = js_sys::Reflect::get(&e, &JsValue::from_str("message"))
+                        .ok()
+                        .and_then(|m| m.as_string())
+                        .filter(|m| !m.is_empty());
+                    me.stop(message.as_deref().unwrap_or("its script could not be loaded"));
                 }
             })
         };

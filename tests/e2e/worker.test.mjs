@@ -111,3 +111,26 @@ test("a rule page opened from a link is rendered by the worker", async () => {
   assert.equal(await doc.getByText("Loading…").count(), 0);
   assert.deepEqual(consoleErrors, []);
 });
+
+test("when the worker cannot start, a build says so and the playground is kept", async () => {
+  const context = await playground.browser.newContext({ colorScheme: "dark" });
+  const p = await context.newPage();
+  // The worker's script does not load (a proxy, a truncated deploy).
+  await p.route("**/layerlab-worker_loader.js", (route) => route.abort());
+  await p.goto(playground.server.url);
+  await p.locator(".cm-content").waitFor();
+  await p.locator(".cm-content").click();
+  await p.keyboard.press("Control+End");
+  await p.keyboard.insertText("\n# kept");
+  await p.getByTestId("build-button").click();
+  await p.waitForFunction(() => /^Build #1 failed/.test(document.querySelector("[data-testid=build-state]")?.textContent ?? ""));
+  assert.match(await p.getByTestId("build-error").innerText(), /the build worker stopped \(.+\); the next build starts a new one/);
+  // Typing and lint go on; what was typed is still there.
+  assert.equal(await p.locator(".cm-line", { hasText: "# kept" }).count(), 1);
+
+  // Once the script loads again, the next build starts a new worker.
+  await p.unroute("**/layerlab-worker_loader.js");
+  await p.getByTestId("build-button").click();
+  await p.waitForFunction(() => /^Build #2 done/.test(document.querySelector("[data-testid=build-state]")?.textContent ?? ""), null, { timeout: 120000 });
+  await context.close();
+});
