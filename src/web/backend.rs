@@ -150,7 +150,11 @@ impl Backend {
                         .ok()
                         .and_then(|m| m.as_string())
                         .filter(|m| !m.is_empty());
-                    me.stop(message.as_deref().unwrap_or("its script could not be loaded"));
+                    me.stop(
+                        message
+                            .as_deref()
+                            .unwrap_or("its script could not be loaded"),
+                    );
                 }
             })
         };
