@@ -6,7 +6,7 @@
 use std::rc::Rc;
 
 use super::build::human_size;
-use super::context::{self, ContextView};
+use super::context::{self, ContextFile, ContextView};
 use super::links;
 use super::state::{Action, Playground};
 use crate::build::dockerignore::Dockerignore;
@@ -57,14 +57,24 @@ pub fn files_panel(props: &FilesPanelProps) -> Html {
                         <span class="path">{"Dockerfile"}</span>
                     </button>
                 </li>
-                { for ctx.files.iter().map(|f| {
+                { for tree(&ctx.files).into_iter().map(|row| {
+                    let (f, depth) = match row {
+                        TreeRow::Dir { name, depth } => return html! {
+                            <li class="dir" style={format!("--depth:{depth}")} data-testid="context-dir">
+                                <span class="path">{format!("{name}/")}</span>
+                            </li>
+                        },
+                        TreeRow::File { file, depth } => (file, depth),
+                    };
                     let selected = props.open.as_deref() == Some(f.path.as_str());
+                    let name = f.path.rsplit('/').next().unwrap_or(&f.path);
                     html! {
-                        <li class={classes!(f.ignored.then_some("ignored"))}>
+                        <li class={classes!(f.ignored.then_some("ignored"))} style={format!("--depth:{depth}")}>
                             <button type="button" class={classes!("file", selected.then_some("selected"))}
                                 aria-current={selected.then_some("true")} data-testid="context-file"
+                                data-path={f.path.clone()}
                                 title={f.path.clone()} onclick={open(Some(f.path.clone()))}>
-                                <span class="path">{&f.path}</span>
+                                <span class="path">{name}</span>
                                 if f.ignored {
                                     <span class="why" title="ignored by .dockerignore: the build does not see it">{"ignored"}</span>
                                 } else {
@@ -97,6 +107,36 @@ pub fn files_panel(props: &FilesPanelProps) -> Html {
             </div>
         </nav>
     }
+}
+
+/// A row of the Files tree: a folder (named once, before what it holds) or
+/// a file, with how deep it is.
+enum TreeRow<'a> {
+    Dir { name: &'a str, depth: usize },
+    File { file: &'a ContextFile, depth: usize },
+}
+
+/// The context as a tree: `files` sorted by path keep each folder's files
+/// together (they share its `dir/` prefix), so a folder's row goes where its
+/// first file is.
+fn tree(files: &[ContextFile]) -> Vec<TreeRow<'_>> {
+    let mut rows = Vec::new();
+    let mut open: Vec<&str> = Vec::new();
+    for f in files {
+        let mut dirs: Vec<&str> = f.path.split('/').collect();
+        dirs.pop();
+        let shared = open.iter().zip(&dirs).take_while(|(a, b)| a == b).count();
+        open.truncate(shared);
+        for (depth, name) in dirs.iter().enumerate().skip(shared) {
+            rows.push(TreeRow::Dir { name, depth });
+            open.push(name);
+        }
+        rows.push(TreeRow::File {
+            file: f,
+            depth: dirs.len(),
+        });
+    }
+    rows
 }
 
 /// Reads what the user picked, within the context's caps, and hands it to

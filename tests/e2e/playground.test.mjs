@@ -71,7 +71,8 @@ async function editorText(p = page) {
 }
 
 async function contextPaths(p = page) {
-  return (await p.getByTestId("context-file").locator(".path").allTextContents());
+  // The tree shows names under their folders; data-path is the whole path.
+  return await p.getByTestId("context-file").evaluateAll((els) => els.map((e) => e.dataset.path));
 }
 
 // Makes a context file through the page: New file, a name, a text.
@@ -80,12 +81,12 @@ async function makeFile(name, text, p = page) {
   const nameField = p.getByTestId("file-name");
   await nameField.fill(name);
   await nameField.press("Enter");
-  await p.locator("[data-testid=context-file].selected", { hasText: name }).waitFor();
+  await p.locator(`[data-testid=context-file].selected[data-path="${name}"]`).waitFor();
   await p.getByTestId("file-content").fill(text);
 }
 
 async function openFile(name, p = page) {
-  await p.getByTestId("context-file").filter({ hasText: name }).click();
+  await p.locator(`[data-testid=context-file][data-path="${name}"]`).click();
 }
 
 test("every example opens from the menu and builds", async () => {
@@ -362,5 +363,29 @@ test("390 px wide: the editor, the files and Build are there and work", async ()
     assert.deepEqual(errors, []);
   } finally {
     await narrow.close();
+  }
+});
+
+test("the Files list is a tree: each folder named once, its files under it", async () => {
+  const fresh = await browser.newContext({ viewport: { width: 1280, height: 760 }, colorScheme: "dark" });
+  try {
+    const p = await fresh.newPage();
+    await p.goto(playground.server.url);
+    await p.locator(".cm-content").waitFor();
+    for (const name of ["src/lib/util.js", "src/app.js", "docs/guide.md"]) await makeFile(name, `// ${name}\n`, p);
+    const rows = await p.locator("ul.file-list li").evaluateAll((els) =>
+      els.slice(1).map((li) => `${li.style.getPropertyValue("--depth")}:${li.querySelector(".path").textContent}`),
+    );
+    // Sorted by path: a folder's row, then what it holds, one level deeper.
+    assert.deepEqual(rows, [
+      "0:.dockerignore", "0:README.md", "0:docs/", "1:guide.md", "0:package-lock.json", "0:package.json",
+      "0:server.js", "0:src/", "1:app.js", "1:lib/", "2:util.js",
+    ]);
+    // The file opens by its whole path.
+    await openFile("src/lib/util.js", p);
+    assert.equal(await p.getByTestId("file-name").inputValue(), "src/lib/util.js");
+    await p.screenshot({ path: path.join(shots, "context-tree.png") });
+  } finally {
+    await fresh.close();
   }
 });
