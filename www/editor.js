@@ -54,24 +54,34 @@ const setup = [
 // the body is text, not instructions, and `<<-` allows tabs before the end).
 const DIRECTIVE = /^#\s*(syntax|escape|check)\s*=/i;
 const HEREDOC_LINE = /^\s*(run|copy|add)\b/i;
-const HEREDOC = /<<(-?)(["']?)([A-Za-z_][A-Za-z0-9_]*)\2/g;
+// A word that starts with << (or <<-): BuildKit reads heredocs word by word,
+// so `<<<here-string` and `$((1<<2))` are none.
+const HEREDOC = /(?:^|\s)<<(-?)(["']?)([^\s<"']+)\2(?=\s|$)/g;
 const dockerfileMode = {
   name: "dockerfile",
-  startState: () => ({ inner: dockerFile.startState(), heredocs: [], top: true, directive: false }),
-  copyState: (s) => ({
-    inner: dockerFile.copyState(s.inner),
-    heredocs: s.heredocs.map((h) => ({ ...h })),
-    top: s.top,
-    directive: s.directive,
+  startState: () => ({
+    inner: dockerFile.startState(),
+    heredocs: [],
+    top: true,
+    // The part of a directive line next: 0 none, 1 `#`, 2 name, 3 `=`, 4 value.
+    directive: 0,
+    escape: "\\",
+    // The line before was an instruction that may open heredocs and went on.
+    continued: false,
   }),
+  copyState: (s) => ({ ...s, inner: dockerFile.copyState(s.inner), heredocs: s.heredocs.map((h) => ({ ...h })) }),
   token(stream, state) {
-    if (stream.sol()) state.directive = state.top && DIRECTIVE.test(stream.string);
+    if (stream.sol()) state.directive = state.top && DIRECTIVE.test(stream.string) ? 1 : 0;
     if (state.directive) {
       // `#` `syntax` `=` `docker/dockerfile:1`: the name as an instruction's.
-      if (stream.match(/^#\s*/)) return "meta";
-      if (stream.match(/^[A-Za-z]+/)) return "keyword";
-      if (stream.match(/^\s*=\s*/)) return "operator";
+      const part = state.directive++;
+      if (part === 1 && stream.match(/^#\s*/)) return "meta";
+      if (part === 2 && stream.match(/^[A-Za-z]+/)) return "keyword";
+      if (part === 3 && stream.match(/^\s*=\s*/)) return "operator";
+      const m = /^#\s*escape\s*=\s*(\S)/i.exec(stream.string);
+      if (m) state.escape = m[1];
       stream.skipToEnd();
+      state.directive = 0;
       return "string";
     }
     if (stream.sol() && state.heredocs.length > 0) {
@@ -86,8 +96,13 @@ const dockerfileMode = {
     }
     if (stream.sol()) {
       state.top = false;
-      if (HEREDOC_LINE.test(stream.string)) {
-        for (const m of stream.string.matchAll(HEREDOC)) state.heredocs.push({ word: m[3], strip: m[1] === "-" });
+      const line = stream.string;
+      if (state.continued || HEREDOC_LINE.test(line)) {
+        for (const m of line.matchAll(HEREDOC)) state.heredocs.push({ word: m[3], strip: m[1] === "-" });
+        // `RUN a && \` goes on to the next line (a comment line does not
+        // end it, as in BuildKit).
+        const body = line.trimEnd();
+        state.continued = body.endsWith(state.escape) || (state.continued && /^\s*#/.test(line));
       }
     }
     return dockerFile.token(stream, state.inner);

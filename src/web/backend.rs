@@ -8,7 +8,7 @@
 //! an empty store.
 
 use std::cell::{Cell, RefCell};
-use std::collections::HashMap;
+use std::collections::BTreeMap;
 use std::rc::{Rc, Weak};
 
 use wasm_bindgen::JsCast;
@@ -17,8 +17,9 @@ use web_sys::{Event, MessageEvent, Worker};
 
 use super::protocol::{Answer, Call, Envelope};
 
-/// Where Trunk puts the worker's loader (`index.html`, `Trunk.toml`).
-const WORKER_SCRIPT: &str = "./layerlab-worker_loader.js";
+/// The worker's loader (`www/worker-loader.js`, copied by Trunk beside the
+/// worker's glue and wasm: `index.html`).
+const WORKER_SCRIPT: &str = "./worker-loader.js";
 
 type OnAnswer = Box<dyn FnMut(Answer)>;
 
@@ -29,7 +30,10 @@ pub struct Backend {
     /// command, a pull, a restart), so views of it know to ask again.
     generation: Cell<u64>,
     running: RefCell<Option<Running>>,
-    waiting: RefCell<HashMap<u32, Waiting>>,
+    /// By call number, so that failures are told in the order of the calls.
+    waiting: RefCell<BTreeMap<u32, Waiting>>,
+    /// Workers stopped so far.
+    stops: Cell<u32>,
 }
 
 struct Waiting {
@@ -69,7 +73,8 @@ impl Backend {
             next: Cell::new(1),
             generation: Cell::new(0),
             running: RefCell::new(None),
-            waiting: RefCell::new(HashMap::new()),
+            waiting: RefCell::new(BTreeMap::new()),
+            stops: Cell::new(0),
         })
     }
 
@@ -178,6 +183,11 @@ impl Backend {
                 return;
             }
         };
+        // The loader's word that the worker's module did not start.
+        if let (0, Answer::Failed(why)) = (envelope.id, &envelope.body) {
+            self.stop(why);
+            return;
+        }
         if let Answer::Ready = envelope.body {
             let mut running = self.running.borrow_mut();
             if let Some(r) = running.as_mut() {
@@ -196,8 +206,11 @@ impl Backend {
         if !progress && waiting.changes_store {
             self.generation.set(self.generation.get() + 1);
         }
+        let stops = self.stops.get();
         (waiting.on)(envelope.body);
-        if progress {
+        // Kept for the answers to come, unless the worker stopped meanwhile
+        // (its calls have all been failed).
+        if progress && self.stops.get() == stops {
             self.waiting.borrow_mut().insert(envelope.id, waiting);
         }
     }
@@ -208,6 +221,7 @@ impl Backend {
         // the answers below may call again.
         let old = self.running.borrow_mut().take();
         drop(old);
+        self.stops.set(self.stops.get() + 1);
         self.generation.set(self.generation.get() + 1);
         self.fail_all(&format!(
             "the build worker stopped ({why}); the next build starts a new one, with an empty image store"
@@ -215,7 +229,9 @@ impl Backend {
     }
 
     fn fail_all(&self, message: &str) {
-        let waiting: Vec<Waiting> = self.waiting.borrow_mut().drain().map(|(_, w)| w).collect();
+        let waiting: Vec<Waiting> = std::mem::take(&mut *self.waiting.borrow_mut())
+            .into_values()
+            .collect();
         for mut w in waiting {
             (w.on)(Answer::Failed(message.to_string()));
         }

@@ -2,7 +2,7 @@
 //! shares with the one before it, which are new and why, and what that costs
 //! a push or a pull (only new layers travel).
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 use std::rc::Rc;
 
 use super::build::{Attempt, ImageView, LayerOrigin, human_size};
@@ -58,13 +58,13 @@ pub fn compare(before: &ImageView, after: &ImageView, attempt: Option<&Attempt>)
             }
         })
         .collect();
+    // Every older layer the new image does not have, wherever it was.
     let new: BTreeSet<&str> = after.layers.iter().map(|l| l.digest.as_str()).collect();
     rows.extend(
         before
             .layers
             .iter()
             .enumerate()
-            .skip(after.layers.len())
             .filter(|(_, l)| !new.contains(l.digest.as_str()))
             .map(|(i, l)| Row {
                 index: i,
@@ -116,7 +116,17 @@ pub fn compare_view(props: &CompareProps) -> Html {
         .iter()
         .filter(|r| matches!(r.fate, Fate::New(_)))
         .collect();
-    let new_bytes: u64 = new.iter().map(|r| r.size).sum();
+    // A blob at two places travels once.
+    let new_bytes: u64 = props
+        .after
+        .layers
+        .iter()
+        .zip(&rows)
+        .filter(|(_, r)| matches!(r.fate, Fate::New(_)))
+        .map(|(l, r)| (l.digest.as_str(), r.size))
+        .collect::<BTreeMap<_, _>>()
+        .values()
+        .sum();
     let summary = if props.before.id == props.after.id {
         format!(
             "Build #{} made the same image as build #{}: nothing new to push or pull.",

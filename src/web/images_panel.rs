@@ -55,10 +55,14 @@ pub fn images_panel(props: &ImagesPanelProps) -> Html {
     let new_tag = use_state(|| "playground:v1".to_string());
     let force = use_state(|| false);
     let output = use_state(|| None::<Output>);
+    // Commands this panel ran that have ended (see `run`).
+    let done = use_mut_ref(|| 0u64);
     // The listing and the store's state it shows: one of an older state is
     // not shown while the new one is on its way.
     let listed = use_state(|| None::<((u64, u64), Result<Listing, String>)>);
-    let state = (props.generation, *version);
+    // The store's state as the worker last said (a build, a pull, a command
+    // here all change it), and this panel's commands, which re-render it.
+    let state = (props.backend.generation(), *version);
     {
         let (backend, listed) = (backend.clone(), listed.clone());
         use_effect_with((state, props.active), move |(state, active)| {
@@ -97,7 +101,6 @@ pub fn images_panel(props: &ImagesPanelProps) -> Html {
     // runs after a success.
     let run = {
         let (backend, version, output) = (backend.clone(), version.clone(), output.clone());
-        let done = use_mut_ref(|| 0u64);
         move |command: String, call: Docker, then: Option<Callback<()>>| {
             let (version, output, done) = (version.clone(), output.clone(), done.clone());
             // The last command's output goes: this one's comes.

@@ -62,18 +62,25 @@ impl PartialEq for RulePageProps {
 
 #[function_component(RulePage)]
 pub fn rule_page(props: &RulePageProps) -> Html {
-    let doc = use_state(|| None::<Result<String, String>>);
+    // The page and the rule it is of: the answer for a rule left behind
+    // is not shown under the next one's heading.
+    let doc = use_state(|| None::<(String, Result<String, String>)>);
     {
         let (doc, backend) = (doc.clone(), props.backend.clone());
         use_effect_with(props.code.clone(), move |code| {
-            doc.set(None);
-            backend.call(Call::RulePage { code: code.clone() }, move |a| match a {
-                Answer::Output(r) => doc.set(Some(r)),
-                Answer::Failed(e) => doc.set(Some(Err(e))),
+            let code = code.clone();
+            let call = Call::RulePage { code: code.clone() };
+            backend.call(call, move |a| match a {
+                Answer::Output(r) => doc.set(Some((code.clone(), r))),
+                Answer::Failed(e) => doc.set(Some((code.clone(), Err(e)))),
                 _ => {}
             });
         });
     }
+    let doc = doc
+        .as_ref()
+        .filter(|(c, _)| *c == props.code)
+        .map(|(_, d)| d);
     let Some(rule) = lint::rule(&props.code) else {
         return html! {
             <article class="rule-page" data-testid="rule-page">
@@ -97,7 +104,7 @@ pub fn rule_page(props: &RulePageProps) -> Html {
                 <p class="note">{also}</p>
             }
             <div class="doc" data-testid="rule-doc">
-                { match &*doc {
+                { match doc {
                     // The text is the rules' own doc comments, compiled in: trusted.
                     Some(Ok(html)) => Html::from_html_unchecked(AttrValue::from(html.clone())),
                     Some(Err(e)) => html! { <p class="note">{format!("The page could not be shown: {e}")}</p> },

@@ -66,6 +66,9 @@ pub struct Builds {
     pub live: Rc<Vec<LogStep>>,
     /// Attempts so far: numbers them.
     pub count: u32,
+    /// The playground's `loads` when the running build was asked for: an
+    /// example or a link may replace the playground while it runs.
+    pub of_load: u32,
     /// The latest build, successful or not: its log.
     pub last: Option<Rc<Attempt>>,
     /// The image of the latest successful build, kept when a later one fails.
@@ -228,14 +231,24 @@ impl Playground {
             i.number = number;
             i
         });
+        // Of the playground on screen, not one an example or a link has
+        // since replaced (whose layer choice waits for its own build).
+        let current = self.builds.of_load == self.loads;
         // A failure is read in the log, whichever tab asked.
-        if attempt.failure.is_some() {
+        if attempt.failure.is_some() && current {
             next.tab = Tab::Build;
+        }
+        // A place in a Dockerfile no longer on screen leads nowhere.
+        if let (false, Some(f)) = (current, attempt.failure.as_mut()) {
+            f.at = None;
         }
         // A new image has other layers: none is chosen, unless a link
         // chose one for it.
         if let Some(i) = &image {
-            next.layer = next.pending_layer.take().filter(|l| *l < i.layers.len());
+            next.layer = match current {
+                true => next.pending_layer.take().filter(|l| *l < i.layers.len()),
+                false => None,
+            };
         }
         let previous = match &image {
             Some(_) => self.builds.image.clone(),
@@ -245,6 +258,7 @@ impl Playground {
             running: false,
             live: Rc::default(),
             count: number,
+            of_load: self.builds.of_load,
             last: Some(Rc::new(attempt)),
             image: image.map(Rc::new).or_else(|| self.builds.image.clone()),
             previous,
@@ -418,6 +432,7 @@ impl Reducible for Playground {
                 let mut next = (*self).clone();
                 next.builds.running = true;
                 next.builds.live = Rc::default();
+                next.builds.of_load = self.loads;
                 // The log is where a build shows; the Layers tab updates in place.
                 if next.tab == Tab::Problems {
                     next.tab = Tab::Build;
@@ -441,7 +456,13 @@ impl Reducible for Playground {
                     failure: Some(Failure { message, at: None }),
                     millis: 0.0,
                 };
-                self.finish_build(attempt, None)
+                // The worker is gone, and with it the store those images
+                // were in: nothing to push or compare with any more.
+                let mut next = self.finish_build(attempt, None);
+                let builds = &mut Rc::make_mut(&mut next).builds;
+                builds.image = None;
+                builds.previous = None;
+                next
             }
             Action::Load {
                 playground,

@@ -200,24 +200,30 @@ test("highlighting knows parser directives and heredocs", async () => {
   await page.keyboard.press("Delete");
   // insertText: one edit, no auto-closed quotes.
   await page.keyboard.insertText(
-    '# syntax=docker/dockerfile:1\n# a comment\nFROM alpine:3.20\nRUN <<EOF\nRUN is text here\nEOF\nRUN echo "done"\n# escape=`\n',
+    '# syntax=docker/dockerfile:1\n# a comment\nFROM alpine:3.20\nRUN <<EOF\nRUN is text here\nEOF\nRUN echo "done"\n# escape=`\n' +
+      // A here-string is no heredoc; a heredoc on a continuation line is.
+      "RUN tr a-z A-Z <<<hello && \\\n    cat <<-END-OF-FILE\nRUN, still text\nEND-OF-FILE\nCOPY x /y\n",
   );
   const line = (n) => page.locator(".cm-line").nth(n - 1);
-  await line(8).waitFor();
+  await line(13).waitFor();
   const colour = (n, text) =>
     line(n).locator("span", { hasText: text }).first().evaluate((el) => getComputedStyle(el).color);
-  const [directive, comment, keyword, body, end, string, late] = await Promise.all([
+  const [directive, value, comment, keyword, body, end, string, late, continued, after] = await Promise.all([
     colour(1, "syntax"),
+    colour(1, "docker/dockerfile:1"),
     colour(2, "a comment"),
     colour(3, "FROM"),
     colour(5, "RUN is text here"),
     colour(6, "EOF"),
     colour(7, '"done"'),
     colour(8, "escape"),
+    colour(11, "RUN, still text"),
+    colour(13, "COPY"),
   ]);
   // A directive's name reads as an instruction's; after the first line, a
   // directive is only a comment.
   assert.equal(directive, keyword);
+  assert.equal(value, string);
   assert.equal(late, comment);
   assert.notEqual(comment, keyword);
   // The heredoc's body reads as a string, though it starts with RUN; its
@@ -226,5 +232,7 @@ test("highlighting knows parser directives and heredocs", async () => {
   assert.notEqual(body, keyword);
   assert.equal(end, keyword);
   assert.equal(await line(5).locator("span").count(), 1, "the body is one token");
+  assert.equal(continued, string);
+  assert.equal(after, keyword, "every heredoc ended");
   assert.deepEqual(consoleErrors, []);
 });

@@ -1,5 +1,5 @@
 // The build worker in real headless Chromium: builds run in a web worker
-// (dist/layerlab-worker_loader.js), so the editor keeps linting while a
+// (dist/worker-loader.js), so the editor keeps linting while a
 // build runs and the log grows step by step; the Layers tab compares the
 // latest image with the one before it; a rule page is rendered by the
 // worker. Screenshots go to docs/screenshots/.
@@ -64,7 +64,7 @@ test("the editor lints while a build runs in the worker, and the log grows step 
   const seen = await page.evaluate(() => window.seenSteps);
   // The log had some steps, then more, before the build ended.
   assert.ok(seen.some((n) => n > 0 && n < steps), `steps seen while building: ${seen}; at the end ${steps}`);
-  assert.ok(workers.some((u) => u.endsWith("/layerlab-worker_loader.js")), `workers: ${workers}`);
+  assert.ok(workers.some((u) => u.endsWith("/worker-loader.js")), `workers: ${workers}`);
   assert.deepEqual(consoleErrors, []);
 });
 
@@ -116,7 +116,7 @@ test("when the worker cannot start, a build says so and the playground is kept",
   const context = await playground.browser.newContext({ colorScheme: "dark" });
   const p = await context.newPage();
   // The worker's script does not load (a proxy, a truncated deploy).
-  await p.route("**/layerlab-worker_loader.js", (route) => route.abort());
+  await p.route("**/worker-loader.js", (route) => route.abort());
   await p.goto(playground.server.url);
   await p.locator(".cm-content").waitFor();
   await p.locator(".cm-content").click();
@@ -128,9 +128,16 @@ test("when the worker cannot start, a build says so and the playground is kept",
   // Typing and lint go on; what was typed is still there.
   assert.equal(await p.locator(".cm-line", { hasText: "# kept" }).count(), 1);
 
-  // Once the script loads again, the next build starts a new worker.
-  await p.unroute("**/layerlab-worker_loader.js");
+  // The script loads, but not the worker's module: the loader says so.
+  await p.unroute("**/worker-loader.js");
+  await p.route("**/layerlab-worker_bg.wasm", (route) => route.fulfill({ status: 404, body: "gone" }));
   await p.getByTestId("build-button").click();
-  await p.waitForFunction(() => /^Build #2 done/.test(document.querySelector("[data-testid=build-state]")?.textContent ?? ""), null, { timeout: 120000 });
+  await p.waitForFunction(() => /^Build #2 failed/.test(document.querySelector("[data-testid=build-state]")?.textContent ?? ""));
+  assert.match(await p.getByTestId("build-error").innerText(), /the build worker stopped \(its module did not start: .+\)/);
+
+  // Once it all loads again, the next build starts a new worker.
+  await p.unroute("**/layerlab-worker_bg.wasm");
+  await p.getByTestId("build-button").click();
+  await p.waitForFunction(() => /^Build #3 done/.test(document.querySelector("[data-testid=build-state]")?.textContent ?? ""), null, { timeout: 120000 });
   await context.close();
 });
