@@ -277,7 +277,8 @@ mod builds {
 
         let rows = compare(&before, &after, Some(&attempt));
         let fates: Vec<&Fate> = rows.iter().map(|r| &r.fate).collect();
-        assert_eq!(fates.len(), 4);
+        // The new image's four layers, then the one it no longer has.
+        assert_eq!(fates.len(), 5);
         assert_eq!(fates[..2], [&Fate::Reused, &Fate::Reused]);
         let Fate::New(copy) = fates[2] else {
             panic!("the COPY is new: {fates:?}")
@@ -293,6 +294,9 @@ mod builds {
             panic!("the RUN's layer is the same: {fates:?}")
         };
         assert!(run.starts_with("step #4 ran: "), "{run}");
+        // The COPY's old layer went (it was the third).
+        assert_eq!((&rows[4].fate, rows[4].index), (&Fate::Gone, 2));
+        assert_eq!(rows[4].size, before.layers[2].size);
 
         // The same build again: every layer is the one before.
         let (again_attempt, again) = session.run(df, &files, &[], None);
