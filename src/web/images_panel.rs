@@ -82,9 +82,12 @@ pub fn images_panel(props: &ImagesPanelProps) -> Html {
     if !props.active {
         return html! { <div class="images-panel" data-testid="images-panel"></div> };
     }
+    // While a newer listing is on its way the last one stays on screen
+    // (marked busy), so the buttons, and the keyboard's focus, stay put.
+    let busy = !matches!(&*listed, Some((at, _)) if *at == state);
     let Listing { header, rows } = match &*listed {
-        Some((at, Ok(list))) if *at == state => list,
-        Some((at, Err(e))) if *at == state => {
+        Some((_, Ok(list))) => list,
+        Some((_, Err(e))) if !busy => {
             return html! { <div class="images-panel"><p class="build-error" role="alert">{format!("The store could not be read: {e}")}</p></div> };
         }
         _ => {
@@ -253,7 +256,7 @@ pub fn images_panel(props: &ImagesPanelProps) -> Html {
                 <button type="button" class="action" data-testid="df-verbose-button" onclick={df(true)}>{"system df -v"}</button>
             </div>
             <p class="prompt">{"$ docker images"}<span class="note">{" — choose a row for its commands"}</span></p>
-            <div class="images-table" data-testid="images-table">
+            <div class={classes!("images-table", busy.then_some("busy"))} data-testid="images-table" aria-busy={busy.to_string()}>
                 <div class="term-line header">{header}</div>
                 { for rows.iter().map(|r| {
                     let is_chosen = (*selected).as_deref() == Some(r.reference.as_str());

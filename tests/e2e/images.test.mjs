@@ -41,12 +41,17 @@ async function replaceDocument(text) {
   await page.keyboard.insertText(text);
 }
 
-const row = (ref) => page.locator(`[data-testid=image-row][data-ref="${ref}"]`);
+// A row of the listing of the store as it is now: while a newer listing is
+// on its way, the table shows the last one, marked aria-busy.
+const row = (ref) => page.locator(`[data-testid=images-table][aria-busy=false] [data-testid=image-row][data-ref="${ref}"]`);
 const output = () => page.getByTestId("images-output");
+const settled = () => page.locator("[data-testid=images-table][aria-busy=false]").waitFor();
 
-// The output's text without its `$ command` line.
+// The output's text without its `$ command` line, once the listing shows
+// what the command did.
 async function printed() {
   const text = await output().innerText();
+  await settled();
   return text.slice(text.indexOf("\n") + 1);
 }
 
@@ -76,6 +81,8 @@ test("docker tag adds a second row with the same ID; rmi of that name only untag
   await page.getByTestId("tag-input").fill("playground:v1");
   await page.getByTestId("tag-button").click();
   await row("playground:v1").waitFor();
+  // The table was refreshed in place: the keyboard's focus is where it was.
+  assert.equal(await page.evaluate(() => document.activeElement?.dataset.testid), "tag-button");
   assert.match(await output().innerText(), /^\$ docker tag playground:latest playground:v1\n?$/);
   assert.match(await row("playground:v1").innerText(), new RegExp(`^playground\\s+v1\\s+${firstId.slice(7, 19)}\\s`));
   await page.screenshot({ path: path.join(shots, "images.png") });
