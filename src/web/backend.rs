@@ -96,7 +96,7 @@ impl Backend {
         let changes_store = match &call {
             Call::Build { .. } | Call::Pull { .. } => true,
             Call::Docker(d) => d.changes_store(),
-            Call::Push { .. } | Call::RulePage { .. } => false,
+            Call::Images { .. } | Call::Push { .. } | Call::RulePage { .. } => false,
         };
         let id = self.next.get();
         self.next.set(id + 1);

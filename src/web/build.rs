@@ -350,15 +350,19 @@ impl Session {
         let mut req = Request::new(dockerfile, &fs);
         req.build_args = build_args.iter().cloned().collect();
         req.target = target.clone();
-        let mut stamps = Vec::new();
+        // The engine reports each step once, as it ends: the log is what
+        // was streamed, each step timed from the end of the one before.
+        let mut log: Vec<LogStep> = Vec::new();
         let start = now();
         let result = {
             let mut store = self.store.borrow_mut();
+            let mut last = start;
             let mut progress = |s: &StepReport| {
                 let at = now();
-                let from = stamps.last().copied().unwrap_or(start);
-                stamps.push(at);
-                on_step(&log_step(s, (at - from) / 1000.0));
+                let step = log_step(s, (at - last) / 1000.0);
+                last = at;
+                on_step(&step);
+                log.push(step);
             };
             build::build(&req, &mut *store, &mut progress)
         };
@@ -390,11 +394,6 @@ impl Session {
                 (steps, Some(failure), None)
             }
         };
-        let log = steps
-            .iter()
-            .zip(std::iter::once(&start).chain(&stamps).zip(&stamps))
-            .map(|(s, (from, to))| log_step(s, (to - from) / 1000.0))
-            .collect();
         let attempt = Attempt {
             number,
             steps: log,

@@ -68,14 +68,11 @@ pub fn images_panel(props: &ImagesPanelProps) -> Html {
         use_effect_with((state, props.active), move |(state, active)| {
             let state = *state;
             if *active {
-                backend.call(
-                    Call::Docker(Docker::Images { now: now() }),
-                    move |a| match a {
-                        Answer::Listing(l) => listed.set(Some((state, l))),
-                        Answer::Failed(e) => listed.set(Some((state, Err(e)))),
-                        _ => {}
-                    },
-                );
+                backend.call(Call::Images { now: now() }, move |a| match a {
+                    Answer::Listing(l) => listed.set(Some((state, l))),
+                    Answer::Failed(e) => listed.set(Some((state, Err(e)))),
+                    _ => {}
+                });
             }
         });
     }

@@ -30,7 +30,10 @@ pub enum Call {
         target: Option<String>,
         refuse: Option<String>,
     },
-    /// One of Docker's image commands on the store.
+    /// `docker images`, as the Images tab lists it (answered with `Listing`).
+    Images { now: i64 },
+    /// One of Docker's other image commands on the store (answered with
+    /// `Output`).
     Docker(Docker),
     /// `docker push NAME` of the image whose manifest digest is `manifest`.
     Push {
@@ -53,7 +56,6 @@ pub enum Call {
 /// page's clock (for CREATED): the core reads none.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub enum Docker {
-    Images { now: i64 },
     Tag { source: String, target: String },
     Rmi { reference: String, force: bool },
     Prune { all: bool },
@@ -74,7 +76,7 @@ impl Docker {
 
 /// `docker images` as the Images tab shows it: the header and a row per
 /// line.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Listing {
     pub header: String,
     pub rows: Vec<ImageRow>,

@@ -85,7 +85,7 @@ fn answer(session: &Rc<Session>, id: u32, call: Call, post: &Post) {
             };
             post(id, Answer::Built { attempt, image });
         }
-        Call::Docker(Docker::Images { now }) => {
+        Call::Images { now } => {
             post(
                 id,
                 Answer::Listing(session.images().map(|l| listing(&l, now))),
@@ -229,9 +229,6 @@ fn daemon_error(e: &images::ImagesError) -> String {
 /// What an image command prints, as Docker prints it.
 fn docker(session: &Session, command: Docker) -> Result<String, String> {
     match command {
-        Docker::Images { now } => session
-            .images()
-            .map(|l| images::format_images(&l, None, now, ImagesOptions::default())),
         Docker::Tag { source, target } => session
             .tag(&source, &target)
             .map(|()| String::new())
